@@ -1,0 +1,55 @@
+# Doorstep: `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build/static/govuk/govuk-frontend.min.css: node_modules/.installed scripts/build-assets.mjs
+	npm run --silent build
+
+setup: $(VENV)/.installed build/static/govuk/govuk-frontend.min.css ## install dependencies and build the front end
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+run: setup ## set up, load demo data if the database is empty, and start the web server and worker
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) seed_demo --if-empty
+	DEBUG=$${DEBUG:-1} scripts/run.sh
+
+test: setup ## set up and run every test, on SQLite and on a throwaway PostgreSQL server
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+	$(PY) -m doorstep.core.localpg -- $(PY) -m pytest -m "not e2e"
+
+bench: setup ## run the benchmarks (see docs/performance.md)
+	$(PY) bench/single_view.py
+	$(PY) bench/search.py --n $${N:-100000}
+
+lint: setup ## check style and common mistakes
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: setup ## format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean: ## remove the local database, uploads and build output (keeps .venv)
+	rm -rf var build node_modules/.installed
+
+.PHONY: help setup run test bench lint fmt clean

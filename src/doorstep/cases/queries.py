@@ -1,0 +1,61 @@
+"""Reads for cases, tasks and the work queues."""
+
+from django.db.models import F, QuerySet
+
+from .models import Case, Task
+
+
+def open_cases_for_resident(resident_id: int) -> list[Case]:
+    return list(
+        Case.objects.filter(resident_id=resident_id, status__in=Case.OPEN_STATUSES)
+        .select_related("case_type", "owner", "team")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def open_tasks_for_resident(resident_id: int) -> list[Task]:
+    return list(
+        Task.objects.filter(case__resident_id=resident_id, is_done=False)
+        .select_related("case", "assignee")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def resident_ids_for_case_reference(reference: str) -> list[int]:
+    return list(
+        Case.objects.filter(reference__iexact=reference.strip()).values_list(
+            "resident_id", flat=True
+        )
+    )
+
+
+def my_open_tasks(user) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(assignee=user, is_done=False)
+        .select_related("case__resident", "case__case_type")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def my_open_cases(user) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(owner=user, status__in=Case.OPEN_STATUSES)
+        .select_related("resident", "case_type", "team")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def team_open_cases(team) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(team=team, status__in=Case.OPEN_STATUSES)
+        .select_related("resident", "case_type", "owner")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def team_open_tasks(team) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(case__team=team, is_done=False)
+        .select_related("case__resident", "assignee")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )

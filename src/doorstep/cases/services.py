@@ -1,0 +1,248 @@
+"""Every change to cases and tasks: validated, atomic, audited and put on the resident's timeline."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from doorstep.core import audit, timeline
+from doorstep.core.models import Staff, Team
+from doorstep.residents.models import Resident
+
+from .models import Case, CaseNote, CaseType, Task
+
+
+def _next_reference(case_type: CaseType) -> str:
+    prefix = f"{case_type.reference_prefix}-"
+    last = (
+        Case.objects.select_for_update()
+        .filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{number:06d}"
+
+
+@transaction.atomic
+def open_case(
+    *,
+    actor,
+    resident: Resident,
+    case_type: CaseType,
+    team: Team,
+    owner: Staff | None = None,
+    summary: str = "",
+    due_date: datetime.date | None = None,
+    request: HttpRequest | None = None,
+) -> Case:
+    if owner is not None and not owner.teams.filter(pk=team.pk).exists():
+        raise ValidationError({"owner": ["The owner must be a member of the case's team"]})
+    case = Case.objects.create(
+        resident=resident,
+        case_type=case_type,
+        team=team,
+        owner=owner,
+        summary=summary.strip(),
+        due_date=due_date,
+        reference=_next_reference(case_type),
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        object_type="case",
+        object_id=case.pk,
+        resident_id=resident.pk,
+        fields=["case_type", "team", "owner", "summary", "due_date"],
+        request=request,
+    )
+    timeline.add_event(
+        resident_id=resident.pk,
+        kind="case",
+        actor=actor,
+        source=case,
+        summary=f"{case_type.name} case {case.reference} opened",
+        body=case.summary,
+        url=case.get_absolute_url(),
+    )
+    return case
+
+
+@transaction.atomic
+def change_case_status(
+    *, actor, case: Case, status: str, request: HttpRequest | None = None
+) -> Case:
+    if status not in Case.Status.values:
+        raise ValidationError({"status": ["Choose a status"]})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == status:
+        return case
+    old = case.get_status_display()
+    case.status = status
+    case.closed_at = timezone.now() if status == Case.Status.CLOSED else None
+    case.save(update_fields=["status", "closed_at"])
+    audit.record(
+        actor=actor,
+        action="update",
+        object_type="case",
+        object_id=case.pk,
+        resident_id=case.resident_id,
+        fields=["status"],
+        detail=f"{old} to {case.get_status_display()}",
+        request=request,
+    )
+    timeline.add_event(
+        resident_id=case.resident_id,
+        kind="case",
+        actor=actor,
+        source=case,
+        url=case.get_absolute_url(),
+        summary=f"Case {case.reference}: {old} to {case.get_status_display()}",
+    )
+    return case
+
+
+@transaction.atomic
+def reassign_case(
+    *, actor, case: Case, owner: Staff | None, request: HttpRequest | None = None
+) -> Case:
+    """Give a case to another member of its team (team leaders and administrators)."""
+    if not actor.has_perm("cases.reassign_work"):
+        raise PermissionDenied("Only team leaders can reassign work")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if owner is not None and not owner.teams.filter(pk=case.team_id).exists():
+        raise ValidationError({"owner": [f"{owner} is not a member of {case.team}"]})
+    case.owner = owner
+    case.save(update_fields=["owner"])
+    audit.record(
+        actor=actor,
+        action="update",
+        object_type="case",
+        object_id=case.pk,
+        resident_id=case.resident_id,
+        fields=["owner"],
+        request=request,
+    )
+    timeline.add_event(
+        resident_id=case.resident_id,
+        kind="case",
+        actor=actor,
+        source=case,
+        url=case.get_absolute_url(),
+        summary=f"Case {case.reference} given to {owner or 'nobody'}",
+    )
+    return case
+
+
+@transaction.atomic
+def add_task(
+    *,
+    actor,
+    case: Case,
+    title: str,
+    due_date: datetime.date | None = None,
+    assignee: Staff | None = None,
+    request: HttpRequest | None = None,
+) -> Task:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": ["Enter what needs doing"]})
+    task = Task.objects.create(case=case, title=title, due_date=due_date, assignee=assignee)
+    audit.record(
+        actor=actor,
+        action="create",
+        object_type="task",
+        object_id=task.pk,
+        resident_id=case.resident_id,
+        fields=["title", "due_date", "assignee"],
+        request=request,
+    )
+    timeline.add_event(
+        resident_id=case.resident_id,
+        kind="task",
+        actor=actor,
+        source=task,
+        url=case.get_absolute_url(),
+        summary=f"Task added to {case.reference}: {title}",
+    )
+    return task
+
+
+@transaction.atomic
+def complete_task(*, actor, task: Task, request: HttpRequest | None = None) -> Task:
+    task = Task.objects.select_for_update().select_related("case").get(pk=task.pk)
+    if task.is_done:
+        return task
+    task.is_done, task.done_at, task.done_by = True, timezone.now(), actor
+    task.save(update_fields=["is_done", "done_at", "done_by"])
+    audit.record(
+        actor=actor,
+        action="update",
+        object_type="task",
+        object_id=task.pk,
+        resident_id=task.case.resident_id,
+        fields=["is_done"],
+        request=request,
+    )
+    timeline.add_event(
+        resident_id=task.case.resident_id,
+        kind="task",
+        actor=actor,
+        source=task,
+        url=task.case.get_absolute_url(),
+        summary=f"Task done: {task.title}",
+    )
+    return task
+
+
+@transaction.atomic
+def reassign_task(
+    *, actor, task: Task, assignee: Staff | None, request: HttpRequest | None = None
+) -> Task:
+    if not actor.has_perm("cases.reassign_work"):
+        raise PermissionDenied("Only team leaders can reassign work")
+    task = Task.objects.select_for_update().select_related("case").get(pk=task.pk)
+    if assignee is not None and not assignee.teams.filter(pk=task.case.team_id).exists():
+        raise ValidationError({"assignee": [f"{assignee} is not a member of {task.case.team}"]})
+    task.assignee = assignee
+    task.save(update_fields=["assignee"])
+    audit.record(
+        actor=actor,
+        action="update",
+        object_type="task",
+        object_id=task.pk,
+        resident_id=task.case.resident_id,
+        fields=["assignee"],
+        request=request,
+    )
+    return task
+
+
+@transaction.atomic
+def add_case_note(*, actor, case: Case, body: str, request: HttpRequest | None = None) -> CaseNote:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": ["Enter the note"]})
+    note = CaseNote.objects.create(case=case, body=body, author=actor)
+    audit.record(
+        actor=actor,
+        action="create",
+        object_type="case_note",
+        object_id=note.pk,
+        resident_id=case.resident_id,
+        fields=["body"],
+        request=request,
+    )
+    timeline.add_event(
+        resident_id=case.resident_id,
+        kind="note",
+        actor=actor,
+        source=note,
+        body=body,
+        url=case.get_absolute_url(),
+        summary=f"Note added to case {case.reference}",
+    )
+    return note

@@ -1,0 +1,203 @@
+"""Officer pages for cases and the work queues."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from doorstep.core.models import Team
+from doorstep.residents import services as resident_services
+from doorstep.residents.models import Resident
+
+from .. import queries, services
+from ..forms import NoteForm, OpenCaseForm, ReassignForm, StatusForm, TaskForm
+from ..models import Case, Task
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@permission_required("cases.view_case", raise_exception=True)
+def my_work(request):
+    return render(
+        request,
+        "cases/officer/my_work.html",
+        {
+            "tasks": queries.my_open_tasks(request.user)[:200],
+            "cases": queries.my_open_cases(request.user)[:200],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@permission_required("cases.view_team_work", raise_exception=True)
+def team_work(request):
+    teams = list(request.user.teams.all()) or list(Team.objects.all()[:1])
+    if not teams:
+        return render(request, "cases/officer/team_work.html", {"teams": [], "team": None})
+    team = next((t for t in teams if t.slug == request.GET.get("team")), teams[0])
+    cases = Paginator(queries.team_open_cases(team), 50).get_page(request.GET.get("page"))
+    rows = [
+        (case, ReassignForm(team=team, initial={"owner": case.owner_id}, prefix=f"case-{case.pk}"))
+        for case in cases
+    ]
+    return render(
+        request,
+        "cases/officer/team_work.html",
+        {
+            "teams": teams,
+            "team": team,
+            "page": cases,
+            "rows": rows,
+            "unassigned_tasks": queries.team_open_tasks(team).filter(assignee=None)[:50],
+        },
+    )
+
+
+@permission_required("cases.reassign_work", raise_exception=True)
+@require_POST
+def reassign(request, pk: int):
+    case = get_object_or_404(Case, pk=pk)
+    if not request.user.teams.filter(pk=case.team_id).exists() and not request.user.has_perm(
+        "core.manage_staff"
+    ):
+        raise PermissionDenied("You can only reassign your own team's work")
+    form = ReassignForm(request.POST, team=case.team, prefix=f"case-{case.pk}")
+    if form.is_valid():
+        try:
+            services.reassign_case(
+                actor=request.user, case=case, owner=form.cleaned_data["owner"], request=request
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{case.reference} given to {form.cleaned_data['owner'] or 'nobody'}"
+            )
+    else:
+        messages.error(request, "Choose someone in the team")
+    return redirect(f"{reverse('cases:team_work')}?team={case.team.slug}")
+
+
+@permission_required("cases.view_case", raise_exception=True)
+def detail(request, pk: int):
+    case = get_object_or_404(
+        Case.objects.select_related("resident", "case_type", "team", "owner"), pk=pk
+    )
+    resident_services.record_view(actor=request.user, resident=case.resident, request=request)
+    return render(
+        request,
+        "cases/officer/detail.html",
+        {
+            "case": case,
+            "tasks": case.tasks.select_related("assignee"),
+            "notes": case.notes.select_related("author")[:50],
+            "task_form": TaskForm(case=case),
+            "status_form": StatusForm(initial={"status": case.status}),
+            "note_form": NoteForm(),
+        },
+    )
+
+
+@permission_required("cases.add_case", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def open_case(request, resident_pk: int):
+    resident = get_object_or_404(Resident, pk=resident_pk, merged_into=None)
+    form = OpenCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.open_case(
+                actor=request.user,
+                resident=resident,
+                case_type=data["case_type"],
+                team=data["team"],
+                owner=request.user
+                if request.user.teams.filter(pk=data["team"].pk).exists()
+                else None,
+                summary=data["summary"],
+                due_date=data["due_date"],
+                request=request,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Case {case.reference} opened")
+            return redirect(case)
+    return render(request, "cases/officer/open_case.html", {"form": form, "resident": resident})
+
+
+def _case_form_post(request, pk: int, form_class, action, template_key: str):
+    case = get_object_or_404(Case.objects.select_related("resident", "team"), pk=pk)
+    form = (
+        form_class(request.POST, case=case) if form_class is TaskForm else form_class(request.POST)
+    )
+    if form.is_valid():
+        try:
+            action(case, form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect(case)
+    return render(
+        request, "cases/officer/case_form.html", {"form": form, "case": case, "title": template_key}
+    )
+
+
+@permission_required("cases.add_task", raise_exception=True)
+@require_POST
+def add_task(request, pk: int):
+    def action(case, data):
+        services.add_task(
+            actor=request.user,
+            case=case,
+            title=data["title"],
+            due_date=data["due_date"],
+            assignee=data["assignee"],
+            request=request,
+        )
+        messages.success(request, "Task added")
+
+    return _case_form_post(request, pk, TaskForm, action, "Add a task")
+
+
+@permission_required("cases.change_case", raise_exception=True)
+@require_POST
+def change_status(request, pk: int):
+    def action(case, data):
+        services.change_case_status(
+            actor=request.user, case=case, status=data["status"], request=request
+        )
+        messages.success(request, "Status changed")
+
+    return _case_form_post(request, pk, StatusForm, action, "Change the status")
+
+
+@permission_required("cases.add_casenote", raise_exception=True)
+@require_POST
+def add_note(request, pk: int):
+    def action(case, data):
+        services.add_case_note(actor=request.user, case=case, body=data["body"], request=request)
+        messages.success(request, "Note added")
+
+    return _case_form_post(request, pk, NoteForm, action, "Add a note")
+
+
+@permission_required("cases.change_task", raise_exception=True)
+@require_POST
+def complete_task(request, pk: int):
+    task = get_object_or_404(Task.objects.select_related("case"), pk=pk)
+    services.complete_task(actor=request.user, task=task, request=request)
+    messages.success(request, f"Task done: {task.title}")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = task.case.get_absolute_url()
+    return redirect(target)

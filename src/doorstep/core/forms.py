@@ -1,0 +1,93 @@
+"""Shared form plumbing: every form renders with the GOV.UK Design System through crispy-forms-gds."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Layout
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class GovukForm(forms.Form):
+    submit_label = "Continue"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*self.fields, Button("submit", self.submit_label))
+
+
+class GovukModelForm(forms.ModelForm):
+    submit_label = "Save"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*self.fields, Button("submit", self.submit_label))
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct e-mail address and password",
+        "inactive": "This account has been switched off. Ask an administrator for help",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail address"
+        self.fields["username"].error_messages["required"] = "Enter your e-mail address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "email", "spellcheck": "false"}
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout("username", "password", Button("submit", "Sign in"))
+
+
+class TwoFactorForm(GovukForm):
+    submit_label = "Continue"
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code, like 123456",
+        max_length=8,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, device=None, **kwargs):
+        self.device = device
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError("Enter the 6-digit code, using numbers only")
+        if self.device is None or not self.device.verify_token(code):
+            raise forms.ValidationError("The code is not right or has expired. Try the newest code")
+        return code
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail address"
+        self.fields["email"].error_messages.update(
+            {
+                "required": "Enter your e-mail address",
+                "invalid": "Enter an e-mail address in the correct format, like name@example.com",
+            }
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout("email", Button("submit", "Send a reset link"))
+
+
+class NewPasswordForm(auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "new_password1", "new_password2", Button("submit", "Change password")
+        )

@@ -1,0 +1,194 @@
+"""Staff, teams, the audit log and the resident timeline: what every capability builds on."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "Staff":
+        if not email:
+            raise ValueError("Staff need an e-mail address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "Staff":
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str) -> "Staff":
+        return self.get(email__iexact=username)
+
+
+class Staff(AbstractBaseUser, PermissionsMixin):
+    """A member of staff or a volunteer who signs in with an e-mail address and password."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    teams = models.ManyToManyField(Team, blank=True, related_name="members")
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        default=False, help_text="Can use the Django admin site (for Administrators)."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = StaffManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = "staff member"
+        verbose_name_plural = "staff"
+        permissions = [("manage_staff", "Can manage staff, teams and roles")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def role_names(self) -> list[str]:
+        return sorted(group.name for group in self.groups.all())
+
+
+class AuditQuerySet(models.QuerySet):
+    """Audit records are append-only: bulk updates and deletes are refused."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit records cannot be changed")
+
+    def delete(self):
+        raise PermissionError("Audit records cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    """One thing a person or system did, chained by hash to the record before it."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed"
+        DELETE = "delete", "Deleted"
+        EXPORT = "export", "Exported"
+        MERGE = "merge", "Merged"
+        IMPORT = "import", "Imported"
+        SEARCH = "search", "Searched"
+        LOGIN = "login", "Signed in"
+        TOKEN = "token", "API token"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Kept as text too so the record reads the same if the account is renamed.
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=60, blank=True)
+    # Plain id, not a foreign key: the log outlives merges and must not depend on other apps.
+    resident_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    fields = models.JSONField(default=list, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["actor", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        # An invariant of the model, not a business rule: a written record never changes.
+        if self.pk is not None:
+            raise PermissionError("Audit records cannot be changed")
+        super().save(*args, **kwargs)
+
+    def compute_hash(self) -> str:
+        payload = {
+            "at": self.at.isoformat(),
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "resident_id": self.resident_id,
+            "fields": self.fields,
+            "detail": self.detail,
+            "ip_address": self.ip_address,
+            "previous_hash": self.previous_hash,
+        }
+        encoded = json.dumps(payload, sort_keys=True, default=str).encode()
+        return hashlib.sha256(encoded).hexdigest()
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit records cannot be deleted")
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the latest hash; locking it serialises appends to the chain."""
+
+    last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.last_hash
+
+
+class TimelineEvent(models.Model):
+    """Something that happened with a resident, written by any capability through core.timeline."""
+
+    resident_id = models.BigIntegerField()
+    kind = models.CharField(max_length=40)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    summary = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Where the event came from, so a page can link back to it ("cases.case", "42").
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=60, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["resident_id", "-occurred_at", "-id"], name="timeline_resident"),
+            models.Index(
+                fields=["resident_id", "kind", "-occurred_at", "-id"], name="timeline_res_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.summary}"

@@ -1,0 +1,63 @@
+"""Roles are Django groups; this module is the one place that says what each may do.
+
+`sync_roles()` (run by `manage.py setup_roles` and after migrations) makes the groups match
+this table, so a permission added here reaches every installation.
+"""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+OFFICER = "Officer"
+TEAM_LEADER = "Team leader"
+ADMINISTRATOR = "Administrator"
+DIGITAL_FRIEND = "Digital Friend"
+ALL_ROLES = [OFFICER, TEAM_LEADER, ADMINISTRATOR, DIGITAL_FRIEND]
+
+_OFFICER_PERMISSIONS = [
+    "residents.view_resident",
+    "residents.add_resident",
+    "residents.change_resident",
+    "residents.add_note",
+    "cases.view_case",
+    "cases.add_case",
+    "cases.change_case",
+    "cases.add_task",
+    "cases.change_task",
+    "cases.add_casenote",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    OFFICER: _OFFICER_PERMISSIONS,
+    TEAM_LEADER: [*_OFFICER_PERMISSIONS, "cases.reassign_work", "cases.view_team_work"],
+    ADMINISTRATOR: [
+        *_OFFICER_PERMISSIONS,
+        "cases.reassign_work",
+        "cases.view_team_work",
+        "residents.import_residents",
+        "residents.merge_resident",
+        "core.view_auditevent",
+        "core.manage_staff",
+        "api.manage_api_tokens",
+    ],
+    # Volunteers see no resident records unless a record is shared with them by another feature.
+    DIGITAL_FRIEND: [],
+}
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def sync_roles() -> None:
+    # Permissions are created app by app after migrate; make sure all exist before linking.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, dotted_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set([_permission(name) for name in dotted_names])
+
+
+def has_role(user, *roles: str) -> bool:
+    return user.is_authenticated and user.groups.filter(name__in=roles).exists()

@@ -1,0 +1,58 @@
+"""The audit log, readable (never editable) by Administrators."""
+
+from django import forms
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from ..models import AuditEvent, Staff
+
+
+class AuditFilterForm(forms.Form):
+    resident = forms.IntegerField(
+        label="Resident record number",
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "Enter a record number using numbers only"},
+    )
+    staff = forms.ModelChoiceField(
+        queryset=Staff.objects.all(), required=False, label="Staff member", empty_label="Anyone"
+    )
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date for 'from', like 2026-11-23"},
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date for 'to', like 2026-11-23"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
+        return data
+
+
+@permission_required("core.view_auditevent", raise_exception=True)
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.select_related("actor")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["resident"]:
+            events = events.filter(resident_id=data["resident"])
+        if data["staff"]:
+            events = events.filter(actor=data["staff"])
+        if data["date_from"]:
+            events = events.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            events = events.filter(at__date__lte=data["date_to"])
+    elif form.is_bound:
+        events = events.none()
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"form": form, "page": page})

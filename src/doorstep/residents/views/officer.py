@@ -1,0 +1,139 @@
+"""Officer pages for residents: search, the Single View, creating and changing records, notes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from doorstep.cases import queries as case_queries
+from doorstep.core import audit, timeline
+
+from .. import queries, services
+from ..forms import FlagForm, NoteForm, ResidentForm, SearchForm
+from ..models import Resident
+from ..search import search_residents
+
+
+def _form_errors_from(form, error: ValidationError) -> None:
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@permission_required("residents.view_resident", raise_exception=True)
+def search(request):
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        query = form.cleaned_data["q"].strip()
+        results = search_residents(query, limit=50)
+        audit.record(
+            actor=request.user,
+            action="search",
+            object_type="resident",
+            detail=f"{len(results)} results",
+            request=request,
+        )
+    return render(request, "residents/officer/search.html", {"form": form, "results": results})
+
+
+@permission_required("residents.view_resident", raise_exception=True)
+def detail(request, pk: int):
+    resident = queries.resident_for_single_view(pk)
+    if resident.merged_into_id:
+        messages.info(request, f"This record was merged into {resident.merged_into.reference}")
+        return redirect(resident.merged_into)
+    services.record_view(actor=request.user, resident=resident, request=request)
+    chosen_kinds = [kind for kind in request.GET.getlist("kind") if kind]
+    context = {
+        "resident": resident,
+        "household": queries.household_members(resident),
+        "cases": case_queries.open_cases_for_resident(resident.pk),
+        "tasks": case_queries.open_tasks_for_resident(resident.pk),
+        "timeline_page": timeline.events_for(
+            resident.pk, kinds=chosen_kinds, page=request.GET.get("page", 1)
+        ),
+        "timeline_kinds": timeline.kinds(),
+        "chosen_kinds": chosen_kinds,
+        "note_form": NoteForm(),
+    }
+    return render(request, "residents/officer/detail.html", context)
+
+
+@permission_required("residents.add_resident", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def create(request):
+    form = ResidentForm(
+        request.POST or None, initial={"preferred_contact": "text", "language": "English"}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = services.create_resident(
+                actor=request.user, data=form.changes(), request=request
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, f"Record created for {resident.full_name}")
+            return redirect(resident)
+    return render(request, "residents/officer/form.html", {"form": form, "resident": None})
+
+
+@permission_required("residents.change_resident", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    resident = get_object_or_404(Resident, pk=pk, merged_into=None)
+    form = ResidentForm(request.POST or None, resident=resident)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.update_resident(
+                actor=request.user, resident=resident, data=form.changes(), request=request
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, "Record updated" if changed else "Nothing was changed")
+            return redirect(resident)
+    else:
+        services.record_view(actor=request.user, resident=resident, request=request)
+    return render(request, "residents/officer/form.html", {"form": form, "resident": resident})
+
+
+@permission_required("residents.add_note", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def add_note(request, pk: int):
+    resident = get_object_or_404(Resident, pk=pk, merged_into=None)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_note(
+                actor=request.user,
+                resident=resident,
+                body=form.cleaned_data["body"],
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, "Note added")
+            return redirect(resident)
+    return render(request, "residents/officer/note_form.html", {"form": form, "resident": resident})
+
+
+@permission_required("residents.change_resident", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def add_flag(request, pk: int):
+    resident = get_object_or_404(Resident, pk=pk, merged_into=None)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_flag(
+            actor=request.user,
+            resident=resident,
+            kind=form.cleaned_data["kind"],
+            description=form.cleaned_data["description"],
+            request=request,
+        )
+        messages.success(request, "Flag added")
+        return redirect(resident)
+    return render(request, "residents/officer/flag_form.html", {"form": form, "resident": resident})

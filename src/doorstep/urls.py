@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("doorstep.core.urls")),
+    path("residents/", include("doorstep.residents.urls")),
+    path("cases/", include("doorstep.cases.urls")),
+    path("api/v1/", include("doorstep.api.urls")),
+    path("django-admin/", admin.site.urls),
+]

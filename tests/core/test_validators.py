@@ -1,0 +1,72 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from doorstep.core.validators import (
+    normalise_ni_number,
+    normalise_phone,
+    normalise_postcode,
+    parse_phone,
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("07700 900982", "+447700900982"),
+        ("+44 7700 900982", "+447700900982"),
+        ("0044 (0)7700-900982".replace("(0)", ""), "+447700900982"),
+        ("020 7946 0018", "+442079460018"),
+        ("(01632) 960 001", "+441632960001"),
+    ],
+)
+def test_phone_numbers_are_normalised_to_e164(typed, expected):
+    assert normalise_phone(typed) == expected
+
+
+def test_mobiles_and_landlines_are_told_apart():
+    assert parse_phone("07700 900982").is_mobile is True
+    assert parse_phone("020 7946 0018").is_mobile is False
+
+
+@pytest.mark.parametrize("typed", ["", "12345", "0770090098", "not a number", "+44 20 1"])
+def test_bad_phone_numbers_are_refused_with_an_example(typed):
+    with pytest.raises(ValidationError) as error:
+        normalise_phone(typed)
+    assert "phone number" in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("e81dy", "E8 1DY"), ("  sw1a 1aa ", "SW1A 1AA"), ("M1 1AE", "M1 1AE"), ("cr26xh", "CR2 6XH")],
+)
+def test_postcodes_are_normalised(typed, expected):
+    assert normalise_postcode(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["E8", "ABC 123", "E8 1DYY", "Q1 1AA", "12345"])
+def test_bad_postcodes_are_refused(typed):
+    with pytest.raises(ValidationError, match="real postcode"):
+        normalise_postcode(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("ab 12 34 56 c", "AB123456C"), ("JH-123456-A", "JH123456A")]
+)
+def test_ni_numbers_are_normalised(typed, expected):
+    assert normalise_ni_number(typed) == expected
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "QQ123456C",  # Q is never a first letter
+        "AO123456C",  # O is never a second letter
+        "GB123456A",  # a prefix HMRC does not issue
+        "NK123456A",
+        "AB123456E",  # suffix must be A to D
+        "AB12345C",  # too short
+    ],
+)
+def test_ni_numbers_breaking_the_prefix_rules_are_refused(typed):
+    with pytest.raises(ValidationError, match="correct format"):
+        normalise_ni_number(typed)

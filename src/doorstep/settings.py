@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "doorstep.core.middleware.StaffLoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "doorstep.core.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -177,6 +178,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 # build/static holds GOV.UK Frontend, copied there by `npm run build` at set-up.
 STATICFILES_DIRS = [BASE_DIR / "static", REPO_DIR / "build" / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "media/"
 

@@ -246,3 +246,12 @@ def add_case_note(*, actor, case: Case, body: str, request: HttpRequest | None =
         summary=f"Note added to case {case.reference}",
     )
     return note
+
+
+@transaction.atomic
+def move_cases(*, from_resident_id: int, to_resident_id: int) -> int:
+    """Used when two records of one person are merged: the cases follow the person.
+
+    The merge writes the audit record; the cases' timeline events move with the others.
+    """
+    return Case.objects.filter(resident_id=from_resident_id).update(resident_id=to_resident_id)

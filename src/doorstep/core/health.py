@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django_tasks import default_task_backend
+from django_tasks import task_backends
 
 
 def check_database() -> str:
@@ -29,7 +29,7 @@ def check_storage() -> str:
 
 
 def check_task_queue() -> str:
-    backend = default_task_backend
+    backend = task_backends["default"]
     name = type(backend).__name__
     if name == "DatabaseBackend":
         from django_tasks_db.models import DBTaskResult

@@ -113,21 +113,19 @@ class ResidentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
-            return data
-        data = {**data, "phones": [line for line in data["phones"].splitlines() if line.strip()]}
-        try:
-            self.service_data = services.clean_resident_data(data, resident=self.resident)
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(field if field in self.fields else None, message)
+        if not self.errors:
+            try:
+                services.clean_resident_data(self.changes(), resident=self.resident)
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add_error(field if field in self.fields else None, message)
         return data
 
     def changes(self) -> dict:
-        """The submitted values as the service expects them."""
+        """The submitted values as the service expects them: phones as a list."""
         data = dict(self.cleaned_data)
-        data["phones"] = [line for line in data["phones"].splitlines() if line.strip()]
+        data["phones"] = [line for line in data.get("phones", "").splitlines() if line.strip()]
         return data
 
 

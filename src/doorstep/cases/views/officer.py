@@ -111,7 +111,7 @@ def detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def open_case(request, resident_pk: int):
     resident = get_object_or_404(Resident, pk=resident_pk, merged_into=None)
-    form = OpenCaseForm(request.POST or None)
+    form = OpenCaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -49,7 +49,7 @@ def two_factor(request):
         device, _ = TOTPDevice.objects.get_or_create(
             user=user, confirmed=False, defaults={"name": "Authenticator app"}
         )
-    form = TwoFactorForm(request.POST or None, device=device)
+    form = TwoFactorForm(request.POST if request.method == "POST" else None, device=device)
     if request.method == "POST" and form.is_valid():
         if setting_up:
             device.confirmed = True

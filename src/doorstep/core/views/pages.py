@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,6 +15,7 @@ def home(request):
     return redirect(reverse("account_home"))
 
 
+@login_not_required
 @require_GET
 @never_cache
 def healthz(request):

@@ -65,7 +65,8 @@ def detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def create(request):
     form = ResidentForm(
-        request.POST or None, initial={"preferred_contact": "text", "language": "English"}
+        request.POST if request.method == "POST" else None,
+        initial={"preferred_contact": "text", "language": "English"},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,7 +85,7 @@ def create(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     resident = get_object_or_404(Resident, pk=pk, merged_into=None)
-    form = ResidentForm(request.POST or None, resident=resident)
+    form = ResidentForm(request.POST if request.method == "POST" else None, resident=resident)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.update_resident(
@@ -104,7 +105,7 @@ def edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def add_note(request, pk: int):
     resident = get_object_or_404(Resident, pk=pk, merged_into=None)
-    form = NoteForm(request.POST or None)
+    form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_note(
@@ -125,7 +126,7 @@ def add_note(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def add_flag(request, pk: int):
     resident = get_object_or_404(Resident, pk=pk, merged_into=None)
-    form = FlagForm(request.POST or None)
+    form = FlagForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.add_flag(
             actor=request.user,

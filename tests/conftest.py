@@ -1,8 +1,14 @@
 import pytest
+from django.conf import settings
 
 from doorstep.core import roles
 
 from .factories import PASSWORD, StaffFactory, TeamFactory
+
+
+def pytest_configure(config):
+    # Real hashing costs ~0.3 s a password; the tests check behaviour, not hashing strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

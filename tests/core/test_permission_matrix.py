@@ -1,0 +1,124 @@
+"""Every URL pattern × every kind of visitor gets the answer we expect.
+
+The table below must name every URL pattern in the project: a new page that is not added here
+fails `test_every_url_is_in_the_matrix`, so nobody ships a page without deciding who may see it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from doorstep.api.models import ApiToken
+from doorstep.core import roles
+from doorstep.residents.models import DuplicateCandidate, ImportJob
+
+from ..factories import CaseFactory, ResidentFactory, StaffFactory, TaskFactory
+
+ANONYMOUS = "anonymous"
+VISITORS = [ANONYMOUS, roles.OFFICER, roles.TEAM_LEADER, roles.ADMINISTRATOR, roles.DIGITAL_FRIEND]
+STAFF = [roles.OFFICER, roles.TEAM_LEADER, roles.ADMINISTRATOR]
+LEADERS = [roles.TEAM_LEADER, roles.ADMINISTRATOR]
+ADMINS = [roles.ADMINISTRATOR]
+EVERYONE_SIGNED_IN = [*STAFF, roles.DIGITAL_FRIEND]
+
+# url name: (who may use it, the status those visitors get on GET, the objects its URL needs)
+# "public" pages answer everyone; for the rest anonymous visitors are sent to sign in and
+# signed-in visitors without permission get 403. POST-only pages answer a GET with 405.
+# A pair of statuses is (for anonymous visitors, for signed-in ones).
+MATRIX = {
+    "home": (EVERYONE_SIGNED_IN, 302, None),
+    "healthz": ("public", 200, None),
+    "account_home": (EVERYONE_SIGNED_IN, 200, None),
+    "login": ("public", (200, 302), None),  # signed-in visitors go straight on
+    "logout": (EVERYONE_SIGNED_IN, 405, None),
+    "two_factor": (EVERYONE_SIGNED_IN, 200, None),
+    "password_reset": ("public", 200, None),
+    "password_reset_done": ("public", 200, None),
+    "password_reset_confirm": ("public", 200, "reset"),
+    "password_reset_complete": ("public", 200, None),
+    "audit_log": (ADMINS, 200, None),
+    "residents:search": (STAFF, 200, None),
+    "residents:create": (STAFF, 200, None),
+    "residents:detail": (STAFF, 200, "resident"),
+    "residents:edit": (STAFF, 200, "resident"),
+    "residents:add_note": (STAFF, 200, "resident"),
+    "residents:add_flag": (STAFF, 200, "resident"),
+    "residents:import": (ADMINS, 200, None),
+    "residents:import_detail": (ADMINS, 200, "import_job"),
+    "residents:import_report": (ADMINS, 200, "import_job"),
+    "residents:duplicates": (ADMINS, 200, None),
+    "residents:duplicate_review": (ADMINS, 200, "duplicate"),
+    "cases:my_work": (STAFF, 200, None),
+    "cases:team_work": (LEADERS, 200, None),
+    "cases:open": (STAFF, 200, "resident_pk"),
+    "cases:detail": (STAFF, 200, "case"),
+    "cases:reassign": (LEADERS, 405, "case"),
+    "cases:add_task": (STAFF, 405, "case"),
+    "cases:change_status": (STAFF, 405, "case"),
+    "cases:add_note": (STAFF, 405, "case"),
+    "cases:complete_task": (STAFF, 405, "task"),
+    "api_tokens": (ADMINS, 200, None),
+    "api_token_new": (ADMINS, 200, None),
+    "api_token_revoke": (ADMINS, 200, "token"),
+}
+
+
+def _url_names(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin" or str(pattern.pattern).startswith("api/"):
+                continue  # Django's admin has its own sign-in; the API has its own test suite
+            prefix = f"{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_names(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    assert sorted(set(_url_names())) == sorted(MATRIX)
+
+
+@pytest.fixture
+def objects(db, team):
+    resident = ResidentFactory()
+    other = ResidentFactory()
+    case = CaseFactory(resident=resident, team=team)
+    administrator = StaffFactory(roles=[roles.ADMINISTRATOR])
+    job = ImportJob.objects.create(source="Academy", file="imports/x.csv", status="done")
+    pair = DuplicateCandidate.objects.create(
+        resident_a=min(resident, other, key=lambda r: r.pk),
+        resident_b=max(resident, other, key=lambda r: r.pk),
+        reason="name_dob",
+    )
+    token = ApiToken.objects.create(
+        name="Housing system", token_hash="0" * 64, prefix="dst_0000", created_by=administrator
+    )
+    return {
+        "resident": {"pk": resident.pk},
+        "resident_pk": {"resident_pk": resident.pk},
+        "case": {"pk": case.pk},
+        "task": {"pk": TaskFactory(case=case).pk},
+        "import_job": {"pk": job.pk},
+        "duplicate": {"pk": pair.pk},
+        "token": {"pk": token.pk},
+        "reset": {"uidb64": "MQ", "token": "set-password"},
+    }
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_who_may_open_each_page(client, settings, objects, team, name, visitor):
+    settings.OTP_REQUIRED_ROLES = []
+    allowed, status, needs = MATRIX[name]
+    url = reverse(name, kwargs=objects[needs] if needs else None)
+    if visitor != ANONYMOUS:
+        client.force_login(StaffFactory(roles=[visitor], teams=[team]))
+    response = client.get(url)
+    if isinstance(status, tuple):
+        status = status[0] if visitor == ANONYMOUS else status[1]
+    if allowed == "public" or visitor in allowed:
+        assert response.status_code == status, f"{visitor} on {url}"
+    elif visitor == ANONYMOUS:
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login")), url
+    else:
+        assert response.status_code == 403, f"{visitor} on {url}"

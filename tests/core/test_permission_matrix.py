@@ -42,6 +42,8 @@ MATRIX = {
     "residents:edit": (STAFF, 200, "resident"),
     "residents:add_note": (STAFF, 200, "resident"),
     "residents:add_flag": (STAFF, 200, "resident"),
+    "residents:add_household_member": (STAFF, 200, "resident"),
+    "residents:remove_household_member": (STAFF, 405, "member"),
     "residents:import": (ADMINS, 200, None),
     "residents:import_detail": (ADMINS, 200, "import_job"),
     "residents:import_report": (ADMINS, 200, "import_job"),
@@ -95,6 +97,7 @@ def objects(db, team):
     return {
         "resident": {"pk": resident.pk},
         "resident_pk": {"resident_pk": resident.pk},
+        "member": {"pk": resident.pk, "member_pk": other.pk},
         "case": {"pk": case.pk},
         "task": {"pk": TaskFactory(case=case).pk},
         "import_job": {"pk": job.pk},

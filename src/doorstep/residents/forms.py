@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from doorstep.core.forms import GovukForm
 
 from . import services
-from .models import Flag, Resident
+from .models import Flag, HouseholdMember, Resident
 
 CONTACT_CHOICES = Resident.ContactMethod.choices
 
@@ -164,3 +164,29 @@ class SearchForm(forms.Form):
         max_length=200,
         help_text="Name, date of birth, phone number, postcode, National Insurance number or case reference",
     )
+
+
+class HouseholdMemberForm(GovukForm):
+    submit_label = "Add to household"
+    reference = forms.CharField(
+        label="Their resident reference",
+        help_text="Find them first, then copy the reference from their record. For example, R0000123",
+        max_length=12,
+        error_messages={"required": "Enter the resident reference of the person to add"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+    relationship = forms.ChoiceField(
+        choices=[c for c in HouseholdMember.Relationship.choices if c[0] != "lead"],
+        label="How are they related to the lead member?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they are related"},
+    )
+
+    def clean_reference(self):
+        text = self.cleaned_data["reference"].strip().upper().removeprefix("R")
+        if not text.isdigit():
+            raise ValidationError("Enter a resident reference, like R0000123")
+        member = Resident.objects.filter(pk=int(text)).first()
+        if member is None:
+            raise ValidationError("There is no resident with that reference")
+        return member

@@ -18,7 +18,7 @@ from doorstep.core.validators import (
     parse_phone,
 )
 
-from .models import ExternalIdentifier, Flag, Note, Phone, Resident
+from .models import ExternalIdentifier, Flag, Household, HouseholdMember, Note, Phone, Resident
 
 # Plain fields that callers may set directly; phones and identifiers have their own rules.
 EDITABLE_FIELDS = [
@@ -312,3 +312,81 @@ def record_view(*, actor, resident: Resident, request: HttpRequest | None = None
         resident_id=resident.pk,
         request=request,
     )
+
+
+@transaction.atomic
+def add_household_member(
+    *,
+    actor,
+    resident: Resident,
+    member: Resident,
+    relationship: str,
+    request: HttpRequest | None = None,
+) -> HouseholdMember:
+    """Put `member` in `resident`'s household, starting one if the resident has none."""
+    if relationship not in HouseholdMember.Relationship.values:
+        raise ValidationError({"relationship": ["Choose how they are related"]})
+    if member.pk == resident.pk:
+        raise ValidationError(
+            {"member": ["A resident cannot be added to their own household twice"]}
+        )
+    if member.merged_into_id:
+        raise ValidationError(
+            {"member": ["That record was merged into another: use the other record"]}
+        )
+    if HouseholdMember.objects.filter(resident=member).exists():
+        raise ValidationError({"member": [f"{member.full_name} is already in a household"]})
+    lead = HouseholdMember.objects.filter(resident=resident).select_related("household").first()
+    if lead is None:
+        household = Household.objects.create(name=f"{resident.last_name} household")
+        HouseholdMember.objects.create(
+            household=household, resident=resident, relationship=HouseholdMember.Relationship.LEAD
+        )
+    else:
+        household = lead.household
+    membership = HouseholdMember.objects.create(
+        household=household, resident=member, relationship=relationship
+    )
+    for person in (resident, member):
+        audit.record(
+            actor=actor,
+            action="update",
+            object_type="household",
+            object_id=household.pk,
+            resident_id=person.pk,
+            fields=["household"],
+            request=request,
+        )
+    summary = (
+        f"{member.full_name} joined the household ({membership.get_relationship_display().lower()})"
+    )
+    timeline.add_event(resident_id=resident.pk, kind="record", actor=actor, summary=summary)
+    timeline.add_event(
+        resident_id=member.pk,
+        kind="record",
+        actor=actor,
+        summary=f"Joined {resident.full_name}'s household",
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_household_member(
+    *, actor, membership: HouseholdMember, request: HttpRequest | None = None
+) -> None:
+    household, person = membership.household, membership.resident
+    membership.delete()
+    audit.record(
+        actor=actor,
+        action="update",
+        object_type="household",
+        object_id=household.pk,
+        resident_id=person.pk,
+        fields=["household"],
+        request=request,
+    )
+    timeline.add_event(
+        resident_id=person.pk, kind="record", actor=actor, summary="Left the household"
+    )
+    if not household.members.exists():
+        household.delete()

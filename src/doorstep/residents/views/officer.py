@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from doorstep.cases import queries as case_queries
 from doorstep.core import audit, timeline
 
 from .. import queries, services
-from ..forms import FlagForm, NoteForm, ResidentForm, SearchForm
-from ..models import Resident
+from ..forms import FlagForm, HouseholdMemberForm, NoteForm, ResidentForm, SearchForm
+from ..models import HouseholdMember, Resident
 from ..search import search_residents
 
 
@@ -138,3 +138,39 @@ def add_flag(request, pk: int):
         messages.success(request, "Flag added")
         return redirect(resident)
     return render(request, "residents/officer/flag_form.html", {"form": form, "resident": resident})
+
+
+@permission_required("residents.change_resident", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def add_household_member(request, pk: int):
+    resident = get_object_or_404(Resident, pk=pk, merged_into=None)
+    form = HouseholdMemberForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_household_member(
+                actor=request.user,
+                resident=resident,
+                member=form.cleaned_data["reference"],
+                relationship=form.cleaned_data["relationship"],
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, "Added to the household")
+            return redirect(resident)
+    return render(
+        request, "residents/officer/household_form.html", {"form": form, "resident": resident}
+    )
+
+
+@permission_required("residents.change_resident", raise_exception=True)
+@require_POST
+def remove_household_member(request, pk: int, member_pk: int):
+    resident = get_object_or_404(Resident, pk=pk, merged_into=None)
+    membership = get_object_or_404(
+        HouseholdMember, resident_id=member_pk, household__members__resident=resident
+    )
+    services.remove_household_member(actor=request.user, membership=membership, request=request)
+    messages.success(request, f"{membership.resident.full_name} removed from the household")
+    return redirect(resident)

@@ -171,3 +171,16 @@ def test_digital_friends_see_no_cases(client, digital_friend, team):
     client.force_login(digital_friend)
     for url in [reverse("cases:my_work"), reverse("cases:detail", args=[case.pk])]:
         assert client.get(url).status_code == 403
+
+
+def test_case_status_is_chosen_with_radios(officer_client, team):
+    case = CaseFactory(team=team, status="waiting")
+    page = officer_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert page.count('type="radio" value=') == 0  # each radio carries its own id and label
+    assert 'id="id_status_2" name="status" type="radio" value="waiting" checked' in page
+    assert (
+        '<label class="govuk-label govuk-radios__label" for="id_status_2">Waiting for resident</label>'
+        in page
+    )
+    response = officer_client.post(reverse("cases:change_status", args=[case.pk]), {})
+    assert 'href="#id_status_1"' in response.content.decode()

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "doorstep.residents",
     "doorstep.cases",
     "doorstep.api",
+    "doorstep.demo",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "doorstep.core.views.account.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False

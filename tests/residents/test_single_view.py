@@ -171,3 +171,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     resident = ResidentFactory()
     response = client.get(reverse("residents:detail", args=[resident.pk]))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_form_pages_do_not_nest_forms(officer_client):
+    resident = ResidentFactory()
+    for url in [reverse("residents:create"), reverse("residents:add_note", args=[resident.pk])]:
+        page = officer_client.get(url).content.decode()
+        # the page's own form and the sign-out button in the footer, nothing inside either
+        assert page.count("<form") == 2, url
+        assert page.count("csrfmiddlewaretoken") == 2, url

@@ -7,13 +7,22 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 
 
+def govuk_helper(*layout) -> FormHelper:
+    """A crispy-forms-gds helper for a form whose <form> tag, CSRF token and hidden fields the
+    template writes itself (crispy would otherwise nest a second <form> inside it)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper
+
+
 class GovukForm(forms.Form):
     submit_label = "Continue"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(*self.fields, Button("submit", self.submit_label))
+        self.helper = govuk_helper(*self.fields, Button("submit", self.submit_label))
 
 
 class GovukModelForm(forms.ModelForm):
@@ -21,8 +30,7 @@ class GovukModelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(*self.fields, Button("submit", self.submit_label))
+        self.helper = govuk_helper(*self.fields, Button("submit", self.submit_label))
 
 
 class SignInForm(AuthenticationForm):
@@ -39,8 +47,7 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "email", "spellcheck": "false"}
         )
-        self.helper = FormHelper()
-        self.helper.layout = Layout("username", "password", Button("submit", "Sign in"))
+        self.helper = govuk_helper("username", "password", Button("submit", "Sign in"))
 
 
 class TwoFactorForm(GovukForm):
@@ -63,6 +70,11 @@ class TwoFactorForm(GovukForm):
         code = self.cleaned_data["code"].replace(" ", "")
         if not code.isdigit() or len(code) != 6:
             raise forms.ValidationError("Enter the 6-digit code, using numbers only")
+        if self.device is not None and not self.device.verify_is_allowed()[0]:
+            # django-otp makes people wait longer after each wrong code; say so plainly.
+            raise forms.ValidationError(
+                "You have entered too many wrong codes. Wait a few seconds, then try the newest code"
+            )
         if self.device is None or not self.device.verify_token(code):
             raise forms.ValidationError("The code is not right or has expired. Try the newest code")
         return code
@@ -78,8 +90,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
                 "invalid": "Enter an e-mail address in the correct format, like name@example.com",
             }
         )
-        self.helper = FormHelper()
-        self.helper.layout = Layout("email", Button("submit", "Send a reset link"))
+        self.helper = govuk_helper("email", Button("submit", "Send a reset link"))
 
 
 class NewPasswordForm(auth_forms.SetPasswordForm):
@@ -87,7 +98,6 @@ class NewPasswordForm(auth_forms.SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             "new_password1", "new_password2", Button("submit", "Change password")
         )

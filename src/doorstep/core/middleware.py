@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 # Pages a signed-in person can reach before finishing the second sign-in step.
 _OPEN_PREFIXES = ("/account/two-factor/", "/account/sign-out/", "/static/", "/healthz")
@@ -22,7 +23,9 @@ class RequireTwoFactorMiddleware:
             and not request.path.startswith("/api/")
             and user.groups.filter(name__in=settings.OTP_REQUIRED_ROLES).exists()
         ):
-            return redirect(f"{reverse('two_factor')}?next={request.get_full_path()}")
+            # Encoded, so an address with its own query string comes back whole.
+            next_query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('two_factor')}?{next_query}")
         return self.get_response(request)
 
 

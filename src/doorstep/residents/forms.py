@@ -1,11 +1,10 @@
 """Officer forms for a resident's record. Validation rules live in services.clean_resident_data."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from doorstep.core.forms import GovukForm
+from doorstep.core.forms import GovukForm, govuk_helper
 
 from . import services
 from .models import Flag, HouseholdMember, Resident
@@ -78,8 +77,7 @@ class ResidentForm(forms.Form):
                 "phones": "\n".join(phone.number for phone in resident.phones.all()),
             }
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = govuk_helper(
             Fieldset(
                 "title",
                 "first_name",

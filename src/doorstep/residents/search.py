@@ -1,17 +1,110 @@
 """Finding residents from one search box.
 
 `search_residents(text)` is the only entry point: views, the API and the benchmarks call it.
-It works out what the text looks like (NI number, phone, postcode, date of birth, case
-reference or a name) and returns live (not merged) residents, best match first.
+It works out what the text looks like (NI number, phone, case or resident reference, postcode,
+date of birth, names, or names with a date of birth or postcode) and returns live (not merged)
+residents, best match first.
+
+Names are matched in two steps (docs/decisions/0002-search.md):
+1. each word typed is compared with the vocabulary of distinct first and last names
+   (`residents_name_term`, kept up to date by database triggers) through the database's
+   trigram index, and the closest few names are kept, scored in Python;
+2. residents whose first and last names are among those names are fetched through plain
+   indexes, scored in Python with the same function, and sorted by score then id.
+The database only finds candidates; every decision is made here, so SQLite and PostgreSQL
+give the same answers.
 """
 
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import permutations
+
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
+
+from doorstep.core.validators import (
+    looks_like_ni_number,
+    looks_like_phone,
+    looks_like_postcode,
+    normalise_ni_number,
+    normalise_phone,
+    normalise_postcode,
+)
 
 from .models import Resident
 
+# A typed word must be at least this close to a name to count as a match.
+MIN_SIMILARITY = 0.6
+# Names from the vocabulary kept per typed word; trigram candidates looked at per typed word.
+TERMS_PER_WORD = 10
+TERM_CANDIDATES = 200
+# Residents fetched for scoring when two or more words are typed, or for exact-key lookups.
+RESIDENT_CANDIDATES = 1000
+# More name words than this are ignored when looking up candidates (all are still scored).
+MAX_LOOKUP_WORDS = 3
+
+RESIDENT_REFERENCE_RE = re.compile(r"^R(\d{1,9})$", re.IGNORECASE)
+CASE_REFERENCE_RE = re.compile(r"^[A-Z]{1,4}-?\d{1,10}$", re.IGNORECASE)
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+# Day first, as people write dates in the UK: 01/02/1980 is 1 February 1980.
+DATE_PATTERNS = [
+    (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), False),
+    (re.compile(r"\b(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})\b"), False),
+    (
+        re.compile(
+            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b",
+            re.IGNORECASE,
+        ),
+        True,
+    ),
+    (
+        re.compile(
+            rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b",
+            re.IGNORECASE,
+        ),
+        True,
+    ),
+]
+# A full postcode inside longer text, with or without its space.
+POSTCODE_IN_TEXT_RE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
+WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W\d_])?")
+
 
 def search_residents(query: str, *, limit: int = 50) -> list[Resident]:
-    return naive_search(query, limit=limit)
+    text = " ".join((query or "").split())
+    if not text or limit <= 0:
+        return []
+    ids = _exact_identifier_ids(text)
+    if ids is None:
+        ids = _parsed_search_ids(text, limit)
+    return _load(ids[:limit])
 
 
 def naive_search(query: str, *, limit: int = 50) -> list[Resident]:
@@ -23,3 +116,355 @@ def naive_search(query: str, *, limit: int = 50) -> list[Resident]:
     for word in words:
         residents = residents.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return list(residents.order_by("last_name", "first_name", "id")[:limit])
+
+
+# --- Identifiers that make up the whole query ------------------------------------------------
+
+
+def _exact_identifier_ids(text: str) -> list[int] | None:
+    """Ids for a query that is one identifier, or None when the text is not one."""
+    compact = text.replace(" ", "")
+    if looks_like_ni_number(text):
+        number = normalise_ni_number(text)
+        return _ids_where(Q(national_insurance_number=number))
+    if match := RESIDENT_REFERENCE_RE.match(compact):
+        return _ids_where(Q(pk=int(match.group(1))))
+    if CASE_REFERENCE_RE.match(compact) and not looks_like_postcode(compact):
+        from doorstep.cases.queries import resident_ids_for_case_reference
+
+        return _ids_where(Q(pk__in=resident_ids_for_case_reference(compact)))
+    if looks_like_phone(text):
+        number = _phone_or_none(text)
+        return _ids_where(Q(phones__number=number)) if number else []
+    return None
+
+
+def _phone_or_none(text: str) -> str | None:
+    digits = re.sub(r"[^\d+]", "", text)
+    # "447700900982" is an international number typed without its plus sign.
+    for candidate in (text, "+" + digits.lstrip("+")):
+        try:
+            return normalise_phone(candidate)
+        except ValidationError:
+            continue
+    return None
+
+
+def _ids_where(condition: Q) -> list[int]:
+    """Live residents matching an exact key, in name order (the same on every database)."""
+    rows = (
+        Resident.objects.filter(condition, merged_into=None)
+        .order_by("id")
+        .values_list("id", "first_name", "last_name")
+        .distinct()[:RESIDENT_CANDIDATES]
+    )
+    return [pk for pk, first, last in sorted(rows, key=_name_order)]
+
+
+def _name_order(row: tuple[int, str, str]) -> tuple[str, str, int]:
+    pk, first, last = row
+    return (last.casefold(), first.casefold(), pk)
+
+
+# --- Dates, postcodes and names --------------------------------------------------------------
+
+
+@dataclass
+class ParsedQuery:
+    date_of_birth: datetime.date | None = None
+    postcode: str | None = None
+    words: list[str] = field(default_factory=list)
+    # Something was typed that is neither a name, a date nor a postcode.
+    unreadable: bool = False
+
+
+def parse_query(text: str) -> ParsedQuery:
+    parsed = ParsedQuery()
+    for pattern, named_month in DATE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        parsed.date_of_birth = _date_or_none(match, named_month)
+        if parsed.date_of_birth is None:
+            parsed.unreadable = True
+        text = text[: match.start()] + " " + text[match.end() :]
+        break
+    match = POSTCODE_IN_TEXT_RE.search(text)
+    if match and looks_like_postcode(match.group(1) + match.group(2)):
+        parsed.postcode = normalise_postcode(match.group(1) + match.group(2))
+        text = text[: match.start()] + " " + text[match.end() :]
+    leftover = WORD_RE.sub(" ", text)
+    if re.search(r"\w", leftover):
+        parsed.unreadable = True
+    parsed.words = list(dict.fromkeys(word.casefold() for word in WORD_RE.findall(text)))
+    return parsed
+
+
+def _date_or_none(match: re.Match, named_month: bool) -> datetime.date | None:
+    year = int(match.group("y"))
+    if year < 100:
+        # Two-digit years: "80" is 1980, "05" is 2005.
+        this_year = timezone.localdate().year
+        year += 2000 if 2000 + year <= this_year else 1900
+    month = MONTHS[match.group("m").lower()] if named_month else int(match.group("m"))
+    try:
+        return datetime.date(year, month, int(match.group("d")))
+    except ValueError:
+        return None
+
+
+def _parsed_search_ids(text: str, limit: int) -> list[int]:
+    parsed = parse_query(text)
+    if parsed.unreadable or not (parsed.words or parsed.date_of_birth or parsed.postcode):
+        return []
+    if parsed.date_of_birth or parsed.postcode:
+        condition = Q()
+        if parsed.date_of_birth:
+            condition &= Q(date_of_birth=parsed.date_of_birth)
+        if parsed.postcode:
+            condition &= Q(postcode=parsed.postcode)
+        if not parsed.words:
+            return _ids_where(condition)
+        rows = (
+            Resident.objects.filter(condition, merged_into=None)
+            .order_by("id")
+            .values_list("id", "first_name", "last_name")[:RESIDENT_CANDIDATES]
+        )
+        return _rank(parsed.words, rows, limit)
+    return _name_search_ids(parsed.words, limit)
+
+
+# --- Names -----------------------------------------------------------------------------------
+
+
+def _name_search_ids(words: list[str], limit: int) -> list[int]:
+    initials = [word for word in words if len(word) == 1]
+    lookup_words = sorted((w for w in words if len(w) > 1), key=len, reverse=True)
+    lookup_words = lookup_words[:MAX_LOOKUP_WORDS]
+    if not lookup_words:
+        return []
+    expansions = [_similar_terms(word) for word in lookup_words]
+    if not all(expansions):
+        return []
+    if len(expansions) == 1:
+        if initials:
+            rows = _rows_for_terms(expansions[0], RESIDENT_CANDIDATES // TERMS_PER_WORD)
+        else:
+            rows = _rows_for_terms(expansions[0], limit)
+        return _rank(words, rows, limit)
+    if connection.vendor == "sqlite":
+        sql, params = _sqlite_pairs_query(expansions)
+    else:
+        sql, params = _postgres_pairs_query(expansions)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _rank(words, rows, limit)
+
+
+def _postgres_pairs_query(expansions) -> tuple[str, list[str]]:
+    """(first name IN ... AND last name IN ...) for each order of the words: index scans on
+    (lower(last_name), lower(first_name)) with both lists as index conditions."""
+    selects = []
+    params: list[str] = []
+    for first, last in permutations(expansions, 2):
+        selects.append(
+            "SELECT id, first_name, last_name FROM residents_resident "  # noqa: S608 - placeholders only
+            f"WHERE merged_into_id IS NULL AND lower(first_name) IN ({_placeholders(first)}) "
+            f"AND lower(last_name) IN ({_placeholders(last)})"
+        )
+        params += [*first, *last]
+    sql = (
+        f"SELECT * FROM ({' UNION ALL '.join(selects)}) AS candidates "  # noqa: S608 - placeholders only
+        f"ORDER BY id LIMIT {RESIDENT_CANDIDATES}"
+    )
+    return sql, params
+
+
+def _sqlite_pairs_query(expansions) -> tuple[str, list[str]]:
+    """The same rows as on PostgreSQL, as a join with the list of (first, last) pairs.
+
+    Given IN lists (or OR), SQLite's planner reads every resident with one of the last
+    names ("Smith": tens of thousands at a million residents) and filters; one index seek
+    per pair is far cheaper.
+    """
+    pairs = dict.fromkeys(
+        (first, last)
+        for firsts, lasts in permutations(expansions, 2)
+        for first in firsts
+        for last in lasts
+    )
+    # The pairs go in as one JSON parameter: a long multi-row VALUES list gave wrong
+    # answers on SQLite 3.40 (rows missing from the join).
+    sql = (
+        "WITH pairs AS (SELECT json_extract(value, '$[0]') AS first, "  # noqa: S608 - no user text
+        "json_extract(value, '$[1]') AS last FROM json_each(%s)) "
+        "SELECT DISTINCT r.id, r.first_name, r.last_name FROM pairs "
+        "CROSS JOIN residents_resident AS r INDEXED BY residents_live_last_first "
+        "WHERE r.merged_into_id IS NULL "
+        "AND lower(r.last_name) = pairs.last AND lower(r.first_name) = pairs.first "
+        f"ORDER BY r.id LIMIT {RESIDENT_CANDIDATES}"
+    )
+    return sql, [json.dumps(list(pairs))]
+
+
+def _rows_for_terms(terms, per_term: int) -> list[tuple[int, str, str]]:
+    """Residents whose first or last name is one of `terms`: the first `per_term` by id for
+    each name and column, in one round trip.
+
+    Cutting each name's list in id order keeps the answer the same on every database and
+    common names ("Smith") quick: anyone left out has as good a score as, and a higher id
+    than, `per_term` residents already fetched.
+    """
+    selects = [
+        f"SELECT * FROM (SELECT id, first_name, last_name FROM {_table(index)} "  # noqa: S608 - fixed names
+        f"WHERE merged_into_id IS NULL AND lower({column}) = %s ORDER BY id LIMIT {int(per_term)}"
+        ") AS t"
+        for _ in terms
+        for column, index in (
+            ("last_name", "residents_live_last_id"),
+            ("first_name", "residents_live_first_id"),
+        )
+    ]
+    params = [term for term in terms for _ in ("last_name", "first_name")]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        return cursor.fetchall()
+
+
+def _rank(words: list[str], rows, limit: int) -> list[int]:
+    scored = []
+    seen = set()
+    for pk, first, last in rows:
+        if pk in seen:
+            continue
+        seen.add(pk)
+        score = resident_score(words, first, last)
+        if score is not None:
+            scored.append((-score, pk))
+    scored.sort()
+    return [pk for _, pk in scored[:limit]]
+
+
+def _similar_terms(word: str) -> dict[str, float]:
+    """The names in the vocabulary closest to a typed word, with their similarity."""
+    if connection.vendor == "postgresql":
+        sql = "SELECT term FROM residents_name_term ORDER BY term <-> %s LIMIT %s"
+        params: list = [word, TERM_CANDIDATES]
+    else:
+        grams = sorted(_trigrams(word))
+        # Count the trigrams each name shares with the word (as pg_trgm does), closest first.
+        matches = " UNION ALL ".join(
+            "SELECT rowid FROM residents_name_term_fts WHERE residents_name_term_fts MATCH %s"
+            for _ in grams
+        )
+        sql = (
+            "SELECT t.term FROM (" + matches + ") AS m "  # noqa: S608 - placeholders only
+            "JOIN residents_name_term AS t ON t.id = m.rowid "
+            "GROUP BY t.id, t.term "
+            "ORDER BY count(*) * 1.0 / (%s + length(t.term) + 1 - count(*)) DESC, t.term "
+            "LIMIT %s"
+        )
+        params = [*('"' + gram.replace('"', '""') + '"' for gram in grams)]
+        params += [len(grams), TERM_CANDIDATES]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        terms = [row[0] for row in cursor.fetchall()]
+    scored = []
+    for term in terms:
+        score = term_similarity(word, term)
+        if score >= MIN_SIMILARITY:
+            scored.append((-score, term))
+    scored.sort()
+    return {term: -negative for negative, term in scored[:TERMS_PER_WORD]}
+
+
+def _table(index: str) -> str:
+    """The residents table, telling SQLite which index to use: with sampled statistics its
+    planner may pick the last-name index for a (first, last) lookup and read every Smith."""
+    if connection.vendor == "sqlite":
+        return f"residents_resident INDEXED BY {index}"
+    return "residents_resident"
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _load(ids: list[int]) -> list[Resident]:
+    residents = Resident.objects.in_bulk(ids)
+    return [residents[pk] for pk in ids if pk in residents]
+
+
+# --- Scoring: one function for every database ------------------------------------------------
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _edit_distance(a: str, b: str, most: int) -> int:
+    """Optimal string alignment distance (insertions, deletions, changes and swaps), or
+    `most + 1` as soon as it is sure to be more than `most`."""
+    previous_previous: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous_previous[j - 2] + 1)
+        if min(current) > most:
+            return most + 1
+        previous_previous, previous = previous, current
+    return previous[-1]
+
+
+@lru_cache(maxsize=65536)
+def word_similarity(typed: str, name: str) -> float:
+    """How well a typed word matches one word of a name, from 0 to 1.
+
+    The best of: shared trigrams (catches longer misspellings), edit distance (catches a
+    slip in a short name: "jon" and "john" share no three letters), and the start of the
+    name ("smi" for "smith").
+    """
+    if typed == name:
+        return 1.0
+    if len(typed) == 1:
+        return 0.9 if name.startswith(typed) else 0.0
+    a, b = _trigrams(typed), _trigrams(name)
+    shared = len(a & b)
+    score = shared / (len(a) + len(b) - shared)
+    longest = max(len(typed), len(name))
+    # Below MIN_SIMILARITY the exact figure does not matter, so give up early.
+    most = int(longest * (1 - MIN_SIMILARITY))
+    if abs(len(typed) - len(name)) <= most:
+        score = max(score, 1 - _edit_distance(typed, name, most) / longest)
+    if len(typed) >= 3 and name.startswith(typed):
+        score = max(score, 0.5 + 0.4 * len(typed) / len(name))
+    return score
+
+
+def _name_words(name: str) -> list[str]:
+    name = name.casefold()
+    words = [word for word in re.split(r"[\s-]+", name) if word]
+    return [name, *words] if len(words) > 1 else words
+
+
+def term_similarity(typed: str, term: str) -> float:
+    return max((word_similarity(typed, word) for word in _name_words(term)), default=0.0)
+
+
+def resident_score(words: list[str], first_name: str, last_name: str) -> float | None:
+    """The mean of each typed word's best match in the resident's names, or None if any
+    typed word matches nothing. Word order does not matter: "Smith John" finds John Smith."""
+    names = _name_words(first_name) + _name_words(last_name)
+    total = 0.0
+    for word in words:
+        best = max((word_similarity(word, name) for name in names), default=0.0)
+        if best < MIN_SIMILARITY:
+            return None
+        total += best
+    return total / len(words)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import officer
+from .views import administration, officer
 
 app_name = "residents"
 
@@ -11,4 +11,15 @@ urlpatterns = [
     path("<int:pk>/edit/", officer.edit, name="edit"),
     path("<int:pk>/notes/new/", officer.add_note, name="add_note"),
     path("<int:pk>/flags/new/", officer.add_flag, name="add_flag"),
+    path("<int:pk>/household/new/", officer.add_household_member, name="add_household_member"),
+    path(
+        "<int:pk>/household/<int:member_pk>/remove/",
+        officer.remove_household_member,
+        name="remove_household_member",
+    ),
+    path("import/", administration.import_upload, name="import"),
+    path("import/<int:pk>/", administration.import_detail, name="import_detail"),
+    path("import/<int:pk>/rejected.csv", administration.import_report, name="import_report"),
+    path("duplicates/", administration.duplicates, name="duplicates"),
+    path("duplicates/<int:pk>/", administration.duplicate_review, name="duplicate_review"),
 ]

@@ -15,6 +15,17 @@ from .. import audit
 from ..forms import SignInForm, TwoFactorForm
 
 
+def lockout_username(request, credentials: dict | None = None) -> str | None:
+    """The name django-axes counts failures against: the e-mail as sign-in matches it.
+
+    Sign-in ignores case and surrounding spaces, so the count must too, or changing the case of
+    the address would give a fresh set of tries.
+    """
+    source = credentials if credentials else getattr(request, "POST", {})
+    username = source.get("username")
+    return username.strip().lower() if isinstance(username, str) else username
+
+
 class SignInView(auth_views.LoginView):
     template_name = "core/sign_in.html"
     form_class = SignInForm

@@ -1,0 +1,20 @@
+"""The REST API for other systems, served at /api/v1/ with its OpenAPI schema."""
+
+from ninja import NinjaAPI
+
+from . import errors
+from .auth import BearerToken
+from .routers.residents import router as residents_router
+
+api = NinjaAPI(
+    title="Doorstep API",
+    version="1",
+    description=(
+        "For systems that work with Doorstep. Every request needs a token issued by an "
+        "Administrator, sent as `Authorization: Bearer <token>`. See docs/api.md."
+    ),
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("/residents", residents_router)

@@ -1,0 +1,204 @@
+"""Error responses: every problem comes back as JSON a developer can act on.
+
+422 responses always look like
+    {"detail": [{"loc": ["body", "postcode"], "msg": "Enter a real postcode, like E8 1DY",
+                 "type": "value_error"}]}
+whether the problem was found by the schema (wrong type, unknown field) or by the resident
+rules in residents.services, so callers handle one format.
+"""
+
+import json
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from doorstep.residents.models import Resident
+from doorstep.residents.services import EDITABLE_FIELDS, FIELD_LABELS, clean_resident_data
+
+from .auth import InvalidToken
+
+# The name of the body parameter in every operation; hidden from callers' error locations.
+BODY_PARAM = "payload"
+READ_ONLY_FIELDS = {
+    "id",
+    "reference",
+    "identifiers",
+    "flags",
+    "created_at",
+    "updated_at",
+    "merged_into",
+}
+MISSING_HEADER_MESSAGE = (
+    "Send an API token in the Authorization header, like 'Authorization: Bearer dst_…'"
+)
+
+
+class NotFoundError(Exception):
+    def __init__(self, detail: str, *, merged_into: int | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.merged_into = merged_into
+
+
+def _label(name: str) -> str:
+    return FIELD_LABELS.get(name, name.replace("_", " "))
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def friendly_message(error: dict) -> str:
+    """Plain-English text for a schema error, in the same voice as the resident rules."""
+    loc = list(error.get("loc") or [])
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    position = None
+    if len(loc) >= 2 and isinstance(loc[-1], int):
+        position = loc[-1] + 1
+        loc = loc[:-1]
+    name = str(loc[-1]) if len(loc) > 1 else ""
+    label = _label(name)
+    if position is not None and name == "phones":
+        label = f"phone number {position}"
+    if kind == "extra_forbidden":
+        if name in READ_ONLY_FIELDS:
+            return f"'{name}' cannot be changed"
+        return f"'{name}' is not a field of a resident record"
+    if kind == "missing":
+        if not name:
+            return "Send the details as a JSON object"
+        if name in ("first_name", "last_name"):
+            return f"Enter the resident's {label}"
+        return f"Enter {label}"
+    if kind in ("model_attributes_type", "dict_type", "model_type"):
+        return "Send the details as a JSON object"
+    if kind == "string_too_long":
+        return f"The {label} must be {ctx.get('max_length')} characters or fewer"
+    if kind == "string_type":
+        return f"{_sentence(label)} must be text"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{_sentence(label)} must be true or false"
+    if kind.startswith(("date_", "datetime_")):
+        return f"{_sentence(label)} must be a real date, like 1980-02-01"
+    if kind == "literal_error":
+        if name == "preferred_contact":
+            return f"Choose how the resident prefers to be contacted: {ctx.get('expected')}"
+        return f"{_sentence(label)} must be one of {ctx.get('expected')}"
+    if kind == "list_type":
+        return f"{_sentence(label)} must be a list"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"{_sentence(label)} must be a whole number"
+    if kind == "less_than_equal":
+        return f"{_sentence(label)} must be {ctx.get('le')} or less"
+    if kind == "greater_than_equal":
+        return f"{_sentence(label)} must be {ctx.get('ge')} or more"
+    return str(error.get("msg", "This value is not allowed"))
+
+
+def _public_loc(loc) -> list:
+    loc = list(loc or [])
+    if len(loc) >= 2 and loc[0] == "body" and loc[1] == BODY_PARAM:
+        del loc[1]
+    return loc
+
+
+# The operations whose body is a resident record (see routers/residents.py).
+RESIDENT_BODY_URLS = {"residents", "resident"}
+FIELD_ORDER = {name: position for position, name in enumerate([*EDITABLE_FIELDS, "phones"])}
+
+
+def _resident_rule_errors(request: HttpRequest, failed: set[str]) -> list[dict]:
+    """Check the fields the schema accepted against the resident rules as well.
+
+    The schema runs first; without this a caller fixing a bad date would only then learn
+    that the postcode is wrong too. Every problem comes back in one response instead.
+    """
+    match = request.resolver_match
+    if request.method not in ("POST", "PATCH") or not match:
+        return []
+    if match.url_name not in RESIDENT_BODY_URLS:
+        return []
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return []
+    if not isinstance(body, dict):
+        return []
+    rest = {
+        name: value for name, value in body.items() if name in FIELD_ORDER and name not in failed
+    }
+    resident = None
+    if "resident_id" in match.kwargs:
+        resident = Resident.objects.filter(pk=match.kwargs["resident_id"]).first()
+    try:
+        # partial: missing required fields were already reported by the schema.
+        clean_resident_data(rest, partial=True, resident=resident)
+    except DjangoValidationError as error:
+        return _rule_details(error)
+    return []
+
+
+def _rule_details(error: DjangoValidationError) -> list[dict]:
+    detail = []
+    for field, messages in error.message_dict.items():
+        loc = ["body"] if field == NON_FIELD_ERRORS else ["body", field]
+        detail.extend({"loc": loc, "msg": message, "type": "value_error"} for message in messages)
+    return detail
+
+
+def _in_field_order(item: dict) -> int:
+    loc = item["loc"]
+    return FIELD_ORDER.get(str(loc[1]), len(FIELD_ORDER)) if len(loc) > 1 else -1
+
+
+def _schema_errors(request: HttpRequest, exc: NinjaValidationError, api: NinjaAPI) -> HttpResponse:
+    detail = [
+        {
+            "loc": _public_loc(error.get("loc")),
+            "msg": friendly_message(error),
+            "type": error.get("type", "value_error"),
+        }
+        for error in exc.errors
+    ]
+    failed = {
+        str(item["loc"][1])
+        for item in detail
+        if item["loc"][:1] == ["body"] and len(item["loc"]) > 1
+    }
+    detail.extend(_resident_rule_errors(request, failed))
+    detail.sort(key=_in_field_order)
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+def _rule_errors(request: HttpRequest, exc: DjangoValidationError, api: NinjaAPI) -> HttpResponse:
+    detail = sorted(_rule_details(exc), key=_in_field_order)
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+def _unauthorised(request: HttpRequest, exc: AuthenticationError, api: NinjaAPI) -> HttpResponse:
+    if isinstance(exc, InvalidToken):
+        message, challenge = exc.message, 'Bearer realm="doorstep", error="invalid_token"'
+    else:
+        message, challenge = MISSING_HEADER_MESSAGE, 'Bearer realm="doorstep"'
+    response = api.create_response(request, {"detail": message}, status=401)
+    response["WWW-Authenticate"] = challenge
+    return response
+
+
+def _not_found(request: HttpRequest, exc: NotFoundError, api: NinjaAPI) -> HttpResponse:
+    body: dict = {"detail": exc.detail}
+    if exc.merged_into is not None:
+        body["merged_into"] = exc.merged_into
+    return api.create_response(request, body, status=404)
+
+
+def install(api: NinjaAPI) -> None:
+    api.add_exception_handler(NinjaValidationError, lambda r, e: _schema_errors(r, e, api))
+    api.add_exception_handler(DjangoValidationError, lambda r, e: _rule_errors(r, e, api))
+    api.add_exception_handler(AuthenticationError, lambda r, e: _unauthorised(r, e, api))
+    api.add_exception_handler(NotFoundError, lambda r, e: _not_found(r, e, api))

@@ -1,0 +1,185 @@
+"""Residents through the API: search, read, create, change, and the timeline."""
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import P, Query, Router, Status
+from ninja.errors import ValidationError as NinjaValidationError
+
+from doorstep.core import timeline
+from doorstep.residents.models import Flag, Resident
+from doorstep.residents.search import search_residents
+
+from .. import services
+from ..errors import NotFoundError
+from ..schemas import (
+    Message,
+    NotFound,
+    ResidentCreate,
+    ResidentOut,
+    ResidentUpdate,
+    SearchResults,
+    TimelinePage,
+    ValidationErrors,
+)
+
+router = Router(tags=["Residents"])
+
+# Merged records can be merged again; follow the chain this far at most.
+MAX_MERGE_HOPS = 10
+
+
+def _related() -> list:
+    return [
+        "phones",
+        "identifiers",
+        Prefetch("flags", queryset=Flag.objects.filter(is_active=True), to_attr="active_flags"),
+    ]
+
+
+def _live_resident(resident_id: int) -> Resident:
+    resident = Resident.objects.filter(pk=resident_id).prefetch_related(*_related()).first()
+    if resident is None:
+        raise NotFoundError(f"There is no resident with id {resident_id}")
+    if resident.merged_into_id is not None:
+        target = resident.merged_into_id
+        for _ in range(MAX_MERGE_HOPS):
+            onward = Resident.objects.filter(pk=target).values_list("merged_into", flat=True)
+            if not onward or onward[0] is None:
+                break
+            target = onward[0]
+        raise NotFoundError(
+            f"Resident {resident_id} was merged into resident {target}: use that id instead",
+            merged_into=target,
+        )
+    return resident
+
+
+def _reloaded(resident: Resident) -> Resident:
+    return Resident.objects.prefetch_related(*_related()).get(pk=resident.pk)
+
+
+@router.get(
+    "",
+    response={200: SearchResults, 401: Message, 422: ValidationErrors},
+    summary="Find residents",
+    url_name="residents",
+    description=(
+        "The same search as the officer pages: a name (typos allowed), date of birth, "
+        "phone number, postcode, National Insurance number or reference. "
+        "Merged records are left out. Best match first."
+    ),
+)
+def search(
+    request: HttpRequest,
+    q: Query[str, P(description="What to look for, like 'Ada Lovelace' or 'E8 1DY'")] = "",
+    limit: Query[int, P(ge=1, le=100, description="The most results to return")] = 20,
+):
+    query = q.strip()
+    if not query:
+        return {"count": 0, "items": []}
+    results = search_residents(query, limit=limit)
+    prefetch_related_objects(results, *_related())
+    services.record_search(actor=request.auth, results=results, request=request)
+    return {"count": len(results), "items": results}
+
+
+@router.post(
+    "",
+    response={201: ResidentOut, 401: Message, 422: ValidationErrors},
+    summary="Create a resident",
+)
+def create(request: HttpRequest, payload: ResidentCreate, response: HttpResponse):
+    resident = services.create_resident(
+        actor=request.auth, data=payload.model_dump(exclude_unset=True), request=request
+    )
+    response["Location"] = reverse("api:resident", args=[resident.pk])
+    return Status(201, _reloaded(resident))
+
+
+@router.get(
+    "/{resident_id}",
+    response={200: ResidentOut, 401: Message, 404: NotFound},
+    summary="Get a resident",
+    description="A merged record gives 404 with `merged_into`, the id of the record to use.",
+    url_name="resident",
+)
+def detail(request: HttpRequest, resident_id: int):
+    resident = _live_resident(resident_id)
+    services.record_view(actor=request.auth, resident=resident, request=request)
+    return resident
+
+
+@router.patch(
+    "/{resident_id}",
+    response={200: ResidentOut, 401: Message, 404: NotFound, 422: ValidationErrors},
+    summary="Change a resident",
+    description=(
+        "Send only the fields to change. null clears a field (false for true/false fields); "
+        "first and last names cannot be cleared. Sending `phones` replaces the numbers held."
+    ),
+)
+def update(request: HttpRequest, resident_id: int, payload: ResidentUpdate):
+    resident = _live_resident(resident_id)
+    services.update_resident(
+        actor=request.auth,
+        resident=resident,
+        data=payload.model_dump(exclude_unset=True),
+        request=request,
+    )
+    return _reloaded(resident)
+
+
+@router.get(
+    "/{resident_id}/timeline",
+    response={200: TimelinePage, 401: Message, 404: NotFound, 422: ValidationErrors},
+    summary="A resident's timeline",
+    description=(
+        "Everything that happened with the resident, newest first, a page at a time. "
+        "A page past the last one has no items."
+    ),
+)
+def resident_timeline(
+    request: HttpRequest,
+    resident_id: int,
+    kind: Query[list[str] | None, P(description="Only these kinds (repeat to add more)")] = None,
+    page: Query[int, P(ge=1)] = 1,
+    per_page: Query[int, P(ge=1, le=100)] = 25,
+):
+    resident = _live_resident(resident_id)
+    kinds = [value for value in (kind or []) if value]
+    known = {event_kind.slug for event_kind in timeline.kinds()}
+    unknown = [value for value in kinds if value not in known]
+    if unknown:
+        raise NinjaValidationError(
+            [
+                {
+                    "loc": ["query", "kind"],
+                    "msg": f"'{value}' is not a kind of event. Use one of: {', '.join(sorted(known))}",
+                    "type": "value_error",
+                }
+                for value in unknown
+            ]
+        )
+    events = timeline.events_for(resident.pk, kinds=kinds, page=page, per_page=per_page)
+    services.record_view(actor=request.auth, resident=resident, detail="Timeline", request=request)
+    # The paginator shows the last page for a page past the end; an API caller wants nothing.
+    items = list(events) if events.number == page else []
+    return {
+        "count": events.paginator.count,
+        "page": page,
+        "pages": events.paginator.num_pages,
+        "per_page": per_page,
+        "items": [
+            {
+                "id": event.id,
+                "kind": event.kind,
+                "kind_label": timeline.label_for(event.kind),
+                "occurred_at": event.occurred_at,
+                "summary": event.summary,
+                "body": event.body,
+                "actor": str(event.actor) if event.actor else None,
+            }
+            for event in items
+        ],
+    }

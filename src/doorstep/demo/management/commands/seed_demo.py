@@ -1,0 +1,79 @@
+import random
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from doorstep.demo import services
+from doorstep.residents.models import Resident
+
+
+class Command(BaseCommand):
+    help = (
+        "Load realistic demo residents, households, cases, tasks and notes, and make sure a demo "
+        "staff account exists for each role. Never run this on a live system: the demo "
+        "accounts share a published password."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--residents",
+            type=int,
+            default=2000,
+            help="How many residents to add (default 2,000)",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=None,
+            help="Seed for the random data: the same seed gives the same residents",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only add residents when there are none yet (staff accounts are always made)",
+        )
+
+    def handle(self, *args, residents: int, seed: int | None, if_empty: bool, **options):
+        if residents < 0:
+            raise CommandError("--residents must be 0 or more")
+        started = time.perf_counter()
+        staff = services.ensure_demo_staff()
+        if if_empty and Resident.objects.exists():
+            self.stdout.write("Residents already exist, so no demo residents were added.")
+        elif residents:
+            if seed is None:
+                seed = random.SystemRandom().randint(1, 999_999)
+            result = services.seed_residents(count=residents, seed=seed, staff=staff)
+            self._report(result, time.perf_counter() - started)
+        self._accounts()
+
+    def _report(self, result: services.SeedResult, seconds: float) -> None:
+        teams = ", ".join(f"{count:,} {team}" for team, count in result.cases_by_team.items())
+        lines = [
+            f"Added demo data in {seconds:.1f} s (seed {result.seed}; repeat with --seed "
+            f"{result.seed}):",
+            f"  {result.residents:,} residents with {result.phones:,} phone numbers and "
+            f"{result.identifiers:,} legacy identifiers",
+            f"  {result.households:,} households with {result.household_members:,} members",
+            f"  {result.cases:,} cases ({teams}), {result.tasks:,} tasks, "
+            f"{result.case_notes:,} case notes",
+            f"  {result.notes:,} notes and {result.flags:,} flags",
+            f"  {result.timeline_events:,} timeline events and {result.audit_records:,} audit records",
+            f"  {result.tasks_for_demo_officer:,} open tasks in the demo officer's work queue",
+        ]
+        self.stdout.write("\n".join(lines))
+
+    def _accounts(self) -> None:
+        width = max(len(account.email) for account in services.DEMO_ACCOUNTS)
+        self.stdout.write("")
+        self.stdout.write(f"Demo accounts, all with the password {services.DEMO_PASSWORD!r}:")
+        self.stdout.write(f"  {'Role':<15} {'E-mail':<{width}}  Password")
+        for account in services.DEMO_ACCOUNTS:
+            self.stdout.write(
+                f"  {account.role:<15} {account.email:<{width}}  {services.DEMO_PASSWORD}"
+            )
+        self.stdout.write(
+            "  The Administrator sets up two-factor sign-in (an authenticator app) at first "
+            "sign-in.\n  These accounts are for trying Doorstep only: never load demo data on "
+            "a live system."
+        )

@@ -1,3 +1,4 @@
+
 """Staff sign-in security, tested through the real pages.
 
 Sign in by e-mail and password; roles as groups; lockout after repeated failures (django-axes);
@@ -7,10 +8,12 @@ reset by e-mail; sign-out by POST only.
 
 import datetime
 import re
+import time
 
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings as django_settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.utils import timezone
@@ -325,16 +328,34 @@ def test_two_factor_page_needs_sign_in(client):
 
 def test_idle_session_settings():
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert "doorstep.core.middleware.IdleTimeoutMiddleware" in django_settings.MIDDLEWARE
 
 
-def test_each_request_pushes_the_session_expiry_forward(client, officer):
+def _age_session(key, *, last_seen_seconds_ago, expires_in):
+    store = SessionStore(session_key=key)
+    store["doorstep_last_seen"] = int(time.time()) - last_seen_seconds_ago
+    store.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + expires_in)
+
+
+def test_use_after_a_minute_pushes_the_session_expiry_forward(client, officer):
     sign_in(client, officer.email)
     key = client.session.session_key
     soon = timezone.now() + datetime.timedelta(minutes=1)
-    Session.objects.filter(session_key=key).update(expire_date=soon)
+    _age_session(key, last_seen_seconds_ago=90, expires_in=datetime.timedelta(minutes=1))
     assert client.get("/residents/").status_code == 200
     assert Session.objects.get(session_key=key).expire_date > soon + datetime.timedelta(minutes=20)
+
+
+def test_use_within_a_minute_does_not_rewrite_the_session(client, officer):
+    sign_in(client, officer.email)
+    client.get("/residents/")  # the first page remembers whether two-factor is needed
+    key = client.session.session_key
+    _age_session(key, last_seen_seconds_ago=10, expires_in=datetime.timedelta(minutes=29))
+    before = Session.objects.get(session_key=key).expire_date
+    assert client.get("/residents/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == before
 
 
 def test_a_session_idle_past_its_expiry_is_signed_out(client, officer):

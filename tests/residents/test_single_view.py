@@ -180,3 +180,20 @@ def test_form_pages_do_not_nest_forms(officer_client):
         # the page's own form and the sign-out button in the footer, nothing inside either
         assert page.count("<form") == 2, url
         assert page.count("csrfmiddlewaretoken") == 2, url
+
+
+def test_the_single_view_needs_a_fixed_number_of_queries(
+    officer_client, officer, team, django_assert_max_num_queries
+):
+    resident = ResidentFactory()
+    PhoneFactory(resident=resident)
+    for number in range(3):
+        TaskFactory(
+            case=CaseFactory(resident=resident, team=team, owner=officer), title=f"Task {number}"
+        )
+    for number in range(60):
+        services.add_note(actor=officer, resident=resident, body=f"Note {number}")
+    url = reverse("residents:detail", args=[resident.pk])
+    officer_client.get(url)  # the first page of a session also remembers the two-factor check
+    with django_assert_max_num_queries(15):
+        assert officer_client.get(url).status_code == 200

@@ -74,6 +74,44 @@ def events_for(
     return Paginator(events, per_page).get_page(page)
 
 
+@dataclass
+class TimelinePage:
+    """One page of events without a COUNT(*): enough for newer/older links on the Single View."""
+
+    object_list: list[TimelineEvent]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def recent_events(
+    resident_id: int, *, kinds: list[str] | None = None, page: int | str = 1, per_page: int = 25
+) -> TimelinePage:
+    """Like events_for, but reads one extra row instead of counting them all."""
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        number = 1
+    events = TimelineEvent.objects.filter(resident_id=resident_id).select_related("actor")
+    if kinds:
+        events = events.filter(kind__in=kinds)
+    start = (number - 1) * per_page
+    rows = list(events[start : start + per_page + 1])
+    return TimelinePage(object_list=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
 def move_events(*, from_resident_id: int, to_resident_id: int) -> int:
     """Used when two records of one person are merged: the events follow the person."""
     return TimelineEvent.objects.filter(resident_id=from_resident_id).update(

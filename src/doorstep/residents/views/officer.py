@@ -51,7 +51,7 @@ def detail(request, pk: int):
         "household": queries.household_members(resident),
         "cases": case_queries.open_cases_for_resident(resident.pk),
         "tasks": case_queries.open_tasks_for_resident(resident.pk),
-        "timeline_page": timeline.events_for(
+        "timeline_page": timeline.recent_events(
             resident.pk, kinds=chosen_kinds, page=request.GET.get("page", 1)
         ),
         "timeline_kinds": timeline.kinds(),

@@ -1,4 +1,3 @@
-
 """Staff sign-in security, tested through the real pages.
 
 Sign in by e-mail and password; roles as groups; lockout after repeated failures (django-axes);

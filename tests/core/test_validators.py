@@ -70,3 +70,17 @@ def test_ni_numbers_are_normalised(typed, expected):
 def test_ni_numbers_breaking_the_prefix_rules_are_refused(typed):
     with pytest.raises(ValidationError, match="correct format"):
         normalise_ni_number(typed)
+
+
+@pytest.mark.parametrize(
+    ("e164", "shown"),
+    [
+        ("+447700900982", "07700 900982"),
+        ("+442079460018", "020 7946 0018"),
+        ("+33612345678", "+33 6 12 34 56 78"),
+    ],
+)
+def test_phone_numbers_are_shown_as_people_write_them(e164, shown):
+    from doorstep.core.validators import format_phone_for_display
+
+    assert format_phone_for_display(e164) == shown

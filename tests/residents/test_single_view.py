@@ -35,7 +35,7 @@ def test_single_view_shows_details_household_cases_tasks_and_timeline(
     for expected in [
         "John Smith",
         "JH 12 34 56 C",
-        "+447700900982",
+        "07700 900982",
         "Jane Smith",
         "HR-000042",
         "Ask for payslips",
@@ -115,7 +115,7 @@ def test_creating_a_resident_through_the_form(officer_client):
     )
     assert response.status_code == 302
     page = officer_client.get(response.url).content.decode()
-    assert "Ola Nowak" in page and "N16 7UD" in page and "+447700900555" in page
+    assert "Ola Nowak" in page and "N16 7UD" in page and "07700 900555" in page
 
 
 def test_the_form_shows_every_error_and_keeps_what_was_typed(officer_client):

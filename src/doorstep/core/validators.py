@@ -21,9 +21,7 @@ class Phone:
 
     @property
     def national(self) -> str:
-        return phonenumbers.format_number(
-            phonenumbers.parse(self.e164), phonenumbers.PhoneNumberFormat.NATIONAL
-        )
+        return format_phone_for_display(self.e164)
 
 
 MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
@@ -58,6 +56,17 @@ def parse_phone(value: str) -> Phone:
             code="invalid",
         )
     return Phone(e164=e164, is_mobile=phonenumbers.number_type(number) in MOBILE_TYPES)
+
+
+def format_phone_for_display(e164: str) -> str:
+    """UK numbers as people write them ('07700 900982'); others in international form."""
+    number = phonenumbers.parse(e164)
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
 
 
 def normalise_phone(value: str) -> str:

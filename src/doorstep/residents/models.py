@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from doorstep.core.validators import format_ni_number
+from doorstep.core.validators import format_ni_number, format_phone_for_display
 
 
 class Resident(models.Model):
@@ -100,6 +100,10 @@ class Phone(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def display(self) -> str:
+        return format_phone_for_display(self.number)
 
 
 class ExternalIdentifier(models.Model):

@@ -39,6 +39,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_auditevent",
         "core.manage_staff",
         "api.manage_api_tokens",
+        # The Django admin, where Administrators keep staff, teams, roles and case types.
+        "core.view_staff",
+        "core.add_staff",
+        "core.change_staff",
+        "core.view_team",
+        "core.add_team",
+        "core.change_team",
+        "auth.view_group",
+        "cases.view_casetype",
+        "cases.add_casetype",
+        "cases.change_casetype",
     ],
     # Volunteers see no resident records unless a record is shared with them by another feature.
     DIGITAL_FRIEND: [],

@@ -138,3 +138,31 @@ def test_flags_need_a_known_kind_and_a_reason(officer):
         actor=officer, resident=resident, kind="safeguarding", description="Child at risk"
     )
     assert flag.is_active
+
+
+def test_a_new_record_like_an_existing_one_is_put_up_for_review(officer):
+    from doorstep.residents.models import DuplicateCandidate
+
+    first = services.create_resident(actor=officer, data=GOOD)
+    second = services.create_resident(
+        actor=officer,
+        data={"first_name": "amina", "last_name": "BEGUM", "date_of_birth": "1984-06-03"},
+    )
+    pair = DuplicateCandidate.objects.get()
+    assert (pair.resident_a_id, pair.resident_b_id, pair.reason) == (
+        first.pk,
+        second.pk,
+        "name_dob",
+    )
+
+
+def test_changing_a_phone_to_one_already_held_is_put_up_for_review(officer):
+    from doorstep.residents.models import DuplicateCandidate
+
+    services.create_resident(actor=officer, data=GOOD)
+    other = services.create_resident(actor=officer, data={"first_name": "Sam", "last_name": "Lee"})
+    assert not DuplicateCandidate.objects.exists()
+    services.update_resident(actor=officer, resident=other, data={"town": "London"})
+    assert not DuplicateCandidate.objects.exists()
+    services.update_resident(actor=officer, resident=other, data={"phones": ["07700 900123"]})
+    assert DuplicateCandidate.objects.get().reason == "mobile"

@@ -358,7 +358,11 @@ def import_row(row_number: int, row: dict[str, str], *, source: str, actor) -> t
         with transaction.atomic():
             if match is None:
                 resident = services.create_resident(
-                    actor=actor, data=data, identifiers=[(source, source_id)], source=source
+                    actor=actor,
+                    data=data,
+                    identifiers=[(source, source_id)],
+                    source=source,
+                    check_duplicates=False,
                 )
                 outcome = "created"
             else:
@@ -374,7 +378,9 @@ def import_row(row_number: int, row: dict[str, str], *, source: str, actor) -> t
                 new_numbers = [number for number in cleaned.get("phones", []) if number not in held]
                 if new_numbers:
                     changes["phones"] = held + new_numbers
-                changed = services.update_resident(actor=actor, resident=resident, data=changes)
+                changed = services.update_resident(
+                    actor=actor, resident=resident, data=changes, check_duplicates=False
+                )
                 if matched_by == "ni_number":
                     _add_identifier(
                         actor=actor, resident=resident, source=source, source_id=source_id

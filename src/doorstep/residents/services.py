@@ -152,6 +152,16 @@ def clean_resident_data(
     return cleaned
 
 
+# The fields whose change can make a record look like another person's.
+DUPLICATE_FIELDS = {"first_name", "last_name", "date_of_birth", "phones"}
+
+
+def _flag_possible_duplicates(resident: Resident) -> None:
+    from .merging import flag_possible_duplicates  # merging builds on this module
+
+    flag_possible_duplicates(resident_id=resident.pk)
+
+
 def _set_phones(resident: Resident, numbers: Iterable[str]) -> None:
     numbers = list(numbers)
     resident.phones.exclude(number__in=numbers).delete()
@@ -174,7 +184,10 @@ def create_resident(
     identifiers: Iterable[tuple[str, str]] = (),
     request: HttpRequest | None = None,
     source: str = "",
+    check_duplicates: bool = True,
 ) -> Resident:
+    """Create a record; unless told not to (a bulk import counts them itself), record any
+    existing residents it may duplicate for an Administrator to review."""
     cleaned = clean_resident_data(data)
     phones = cleaned.pop("phones", [])
     resident = Resident(**cleaned)
@@ -200,12 +213,19 @@ def create_resident(
         actor=actor,
         summary=f"Record created from {source}" if source else "Record created",
     )
+    if check_duplicates:
+        _flag_possible_duplicates(resident)
     return resident
 
 
 @transaction.atomic
 def update_resident(
-    *, actor, resident: Resident, data: Mapping[str, Any], request: HttpRequest | None = None
+    *,
+    actor,
+    resident: Resident,
+    data: Mapping[str, Any],
+    request: HttpRequest | None = None,
+    check_duplicates: bool = True,
 ) -> list[str]:
     """Apply the given fields; returns the names of the fields that really changed."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
@@ -237,6 +257,8 @@ def update_resident(
     timeline.add_event(
         resident_id=resident.pk, kind="record", actor=actor, summary=f"Changed {labels}"
     )
+    if check_duplicates and DUPLICATE_FIELDS.intersection(changed):
+        _flag_possible_duplicates(resident)
     return changed
 
 

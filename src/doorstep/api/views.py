@@ -7,6 +7,8 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from doorstep.core.forms import add_service_errors
+
 from . import services
 from .forms import NewTokenForm
 from .models import ApiToken
@@ -27,16 +29,14 @@ def token_list(request):
 @permission_required(PERMISSION, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def token_new(request):
-    form = NewTokenForm(request.POST or None)
+    form = NewTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             token, raw = services.issue_token(
                 actor=request.user, name=form.cleaned_data["name"], request=request
             )
         except ValidationError as error:
-            for field, field_messages in error.message_dict.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             # Shown in this response only: never in a URL, the session or a message.
             response = render(request, "api/token_created.html", {"token": token, "raw": raw})

@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Button, Layout
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 
 def govuk_helper(*layout) -> FormHelper:
@@ -15,6 +16,14 @@ def govuk_helper(*layout) -> FormHelper:
     helper.disable_csrf = True
     helper.layout = Layout(*layout)
     return helper
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: each message beside its field, or at the
+    top of the error summary when it is not about one of the form's fields."""
+    for field, messages in error.message_dict.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
 
 
 class GovukForm(forms.Form):

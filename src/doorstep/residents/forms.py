@@ -4,7 +4,7 @@ from crispy_forms_gds.layout import Button, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from doorstep.core.forms import GovukForm, govuk_helper
+from doorstep.core.forms import GovukForm, add_service_errors, govuk_helper
 
 from . import services
 from .models import Flag, HouseholdMember, Resident
@@ -115,9 +115,7 @@ class ResidentForm(forms.Form):
             try:
                 services.clean_resident_data(self.changes(), resident=self.resident)
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    for message in messages:
-                        self.add_error(field if field in self.fields else None, message)
+                add_service_errors(self, error)
         return data
 
     def changes(self) -> dict:

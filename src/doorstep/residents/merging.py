@@ -24,19 +24,16 @@ from .models import (
     Phone,
     Resident,
 )
+from .services import EDITABLE_FIELDS
 
-# Fields copied from the merged record when the kept record has nothing in them.
+# Fields copied from the merged record when the kept record has nothing in them: every
+# editable detail except the names (the kept record has those) and the yes/no choices (never
+# "empty", so the kept record's answer stands).
 FILLABLE_FIELDS = [
-    "title",
-    "preferred_name",
-    "date_of_birth",
-    "national_insurance_number",
-    "email",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "language",
+    name
+    for name in EDITABLE_FIELDS
+    if name
+    not in {"first_name", "last_name", "needs_interpreter", "preferred_contact", "consents_to_text"}
 ]
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from doorstep.core.forms import add_service_errors
 from doorstep.core.models import Team
 from doorstep.residents import services as resident_services
 from doorstep.residents.models import Resident
@@ -17,12 +18,6 @@ from doorstep.residents.models import Resident
 from .. import queries, services
 from ..forms import NoteForm, OpenCaseForm, ReassignForm, StatusForm, TaskForm
 from ..models import Case, Task
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @permission_required("cases.view_case", raise_exception=True)
@@ -128,7 +123,7 @@ def open_case(request, resident_pk: int):
                 request=request,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Case {case.reference} opened")
             return redirect(case)
@@ -144,7 +139,7 @@ def _case_form_post(request, pk: int, form_class, action, template_key: str):
         try:
             action(case, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(case)
     return render(

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from doorstep.core import audit
-from doorstep.core.forms import GovukForm
+from doorstep.core.forms import GovukForm, add_service_errors
 
 from .. import importing, merging, services
 from ..models import DuplicateCandidate, ImportJob
@@ -64,12 +64,6 @@ class DecisionForm(GovukForm):
         ] + [("different", "No: they are different people")]
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    for name, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
-
-
 # --- Import --------------------------------------------------------------------------------
 
 
@@ -88,7 +82,7 @@ def import_upload(request):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("residents:import_detail", pk=job.pk)
     return render(
@@ -173,7 +167,7 @@ def duplicate_review(request, pk: int):
                     request=request,
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if decision == "different":
                 messages.success(request, "The records are kept apart")

@@ -8,17 +8,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from doorstep.cases import queries as case_queries
 from doorstep.core import audit, timeline
+from doorstep.core.forms import add_service_errors
 
 from .. import queries, services
 from ..forms import FlagForm, HouseholdMemberForm, NoteForm, ResidentForm, SearchForm
 from ..models import HouseholdMember, Resident
 from ..search import search_residents
-
-
-def _form_errors_from(form, error: ValidationError) -> None:
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @permission_required("residents.view_resident", raise_exception=True)
@@ -74,7 +69,7 @@ def create(request):
                 actor=request.user, data=form.changes(), request=request
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Record created for {resident.full_name}")
             return redirect(resident)
@@ -92,7 +87,7 @@ def edit(request, pk: int):
                 actor=request.user, resident=resident, data=form.changes(), request=request
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Record updated" if changed else "Nothing was changed")
             return redirect(resident)
@@ -115,7 +110,7 @@ def add_note(request, pk: int):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Note added")
             return redirect(resident)
@@ -155,7 +150,7 @@ def add_household_member(request, pk: int):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Added to the household")
             return redirect(resident)

@@ -192,3 +192,41 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.summary}"
+
+
+class ServiceEvent(models.Model):
+    """One countable thing that happened in the service, for management information.
+
+    Append-only. Capabilities write these through `doorstep.core.service_events.record` in the
+    same transaction as the change they describe, so a change that rolls back leaves no event.
+    """
+
+    class Channel(models.TextChoices):
+        DIGITAL = "digital", "Digital"
+        ASSISTED_DIGITAL = "assisted_digital", "Assisted digital"
+        PHONE = "phone", "Phone"
+        PAPER = "paper", "Paper or post"
+        FACE_TO_FACE = "face_to_face", "Face to face"
+        SMS = "sms", "Text message"
+
+    # Dotted names such as "sms.sent" or "evidence.request_completed".
+    name = models.CharField(max_length=80)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    # A count (usually 1), or a measure named by the event: minutes, pence, hours.
+    value = models.BigIntegerField(default=1)
+    # What the event is about, e.g. ("messaging.message", "123"): lets reports count distinct things.
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    # Small extra dimensions a figure may group by, e.g. {"document_type": "payslip"}.
+    attributes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name", "occurred_at"]),
+            models.Index(fields=["occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doorstep.cases import queries as case_queries
-from doorstep.core import audit, timeline
+from doorstep.core import audit, panels, timeline
 from doorstep.core.forms import add_service_errors
 
 from .. import queries, services
@@ -52,6 +52,7 @@ def detail(request, pk: int):
         "timeline_kinds": timeline.kinds(),
         "chosen_kinds": chosen_kinds,
         "note_form": NoteForm(),
+        "panels": panels.panels_for(request, resident),
     }
     return render(request, "residents/officer/detail.html", context)
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "doorstep.residents",
     "doorstep.cases",
     "doorstep.api",
+    "doorstep.messaging",
     "doorstep.demo",
 ]
 
@@ -229,6 +230,32 @@ COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Doorstep council")
 COUNCIL_LOGO_URL = os.environ.get("COUNCIL_LOGO_URL", "")
 BRAND_COLOUR = os.environ.get("BRAND_COLOUR", "#1d70b8")
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Doorstep")
+
+# Texts (see docs/configuration.md). The local outbox keeps texts on this server and shows them
+# on the phone simulator page; "notify" and "twilio" send real texts.
+SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "outbox")
+# Where providers reach Doorstep's callbacks, e.g. https://doorstep.example.gov.uk
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_SMS_SENDER_ID = os.environ.get("NOTIFY_SMS_SENDER_ID", "")
+NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+TWILIO_BASE_URL = os.environ.get("TWILIO_BASE_URL", "")
+# Texts a minute, shared by every worker. Empty: the provider's own limit (Notify 3,000).
+SMS_RATE_PER_MINUTE = float(os.environ.get("SMS_RATE_PER_MINUTE") or 0) or None
+# No texts are sent between these UK times; they wait until the end of the quiet hours.
+SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "21:00-08:00")
+# When officers read the inbox; texts received outside these hours get one automatic reply.
+SMS_INBOX_HOURS = os.environ.get("SMS_INBOX_HOURS", "Mon-Fri 09:00-17:00")
+# Added to texts an officer sends; {first_name} and {team} are filled in. Empty: no signature.
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "- {first_name}, {team}")
+# How long the outbox waits before saying a text was delivered (the demo's "moment").
+SMS_OUTBOX_DELIVERY_SECONDS = float(os.environ.get("SMS_OUTBOX_DELIVERY_SECONDS", "3"))
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ urlpatterns = [
     path("residents/", include("doorstep.residents.urls")),
     path("cases/", include("doorstep.cases.urls")),
     path("api/v1/", include("doorstep.api.urls")),
+    path("callbacks/", include("doorstep.messaging.callback_urls")),
     path("integrations/", include("doorstep.api.page_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,344 @@
+"""Texts to many residents at once: choose them by a filter, see who is left out, queue, pace.
+
+Other apps add filters (e.g. "has an open evidence request") with `register_filter` in their
+AppConfig.ready(), and reasons to leave residents out (e.g. "assessed as urgent: call instead")
+with `register_exclusion`.
+"""
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from doorstep.cases.models import Case
+from doorstep.core import audit, service_events
+from doorstep.residents.models import Phone, Resident
+
+from . import rules, services, sms
+from .models import Cohort, Message, Suppression, Template
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    name: str
+    label: str
+    apply: Callable[[QuerySet, object], QuerySet]
+
+
+_FILTERS: dict[str, CohortFilter] = {}
+# reason shown to officers -> function(resident ids) -> the ids to leave out
+_EXCLUSIONS: dict[str, Callable[[list[int]], set[int]]] = {}
+
+
+def register_filter(name: str, label: str, apply: Callable[[QuerySet, object], QuerySet]) -> None:
+    _FILTERS[name] = CohortFilter(name, label, apply)
+
+
+def register_exclusion(
+    reason: str, residents_to_leave_out: Callable[[list[int]], set[int]]
+) -> None:
+    _EXCLUSIONS[reason] = residents_to_leave_out
+
+
+def filters() -> list[CohortFilter]:
+    return list(_FILTERS.values())
+
+
+def _with_case(queryset: QuerySet, **case_lookup) -> QuerySet:
+    cases = Case.objects.filter(resident=OuterRef("pk"), **case_lookup)
+    return queryset.filter(Exists(cases))
+
+
+def _not_replied_in(queryset: QuerySet, days) -> QuerySet:
+    since = timezone.now() - timedelta(days=int(days))
+    replies = Message.objects.filter(
+        resident=OuterRef("pk"), direction=Message.Direction.INBOUND, received_at__gte=since
+    )
+    return queryset.exclude(Exists(replies))
+
+
+register_filter("team", "Has a case with team", lambda qs, team: _with_case(qs, team_id=team))
+register_filter(
+    "case_type", "Has a case of type", lambda qs, kind: _with_case(qs, case_type_id=kind)
+)
+register_filter(
+    "case_status", "Has a case with status", lambda qs, status: _with_case(qs, status=status)
+)
+register_filter("not_replied_days", "Has not replied in the last N days", _not_replied_in)
+
+
+def residents_matching(criteria: dict) -> QuerySet:
+    queryset = Resident.objects.filter(merged_into=None)
+    for name, value in criteria.items():
+        if value in (None, "", []):
+            continue
+        if name not in _FILTERS:
+            raise ValidationError(f"Unknown filter {name!r}")
+        queryset = _FILTERS[name].apply(queryset, value)
+    return queryset
+
+
+@dataclass
+class Recipient:
+    resident_id: int
+    first_name: str
+    last_name: str
+    number: str
+
+
+@dataclass
+class Selection:
+    matched: int = 0
+    recipients: list[Recipient] = field(default_factory=list)
+    excluded: Counter = field(default_factory=Counter)
+
+
+def select_recipients(criteria: dict) -> Selection:
+    """Who a cohort text would reach, and who is left out and why, in a few queries."""
+    mobile = Subquery(
+        Phone.objects.filter(resident=OuterRef("pk"), is_mobile=True)
+        .order_by("-is_primary", "id")
+        .values("number")[:1]
+    )
+    rows = (
+        residents_matching(criteria)
+        .annotate(mobile=mobile)
+        .order_by("pk")
+        .values_list(
+            "pk", "first_name", "preferred_name", "last_name", "consents_to_text", "mobile"
+        )
+    )
+    suppressed = set(Suppression.objects.values_list("number", flat=True))
+    selection = Selection()
+    candidates = []
+    for pk, first, preferred, last, consents, number in rows.iterator(chunk_size=5000):
+        selection.matched += 1
+        if not number:
+            selection.excluded[services.NO_MOBILE] += 1
+        elif not consents:
+            selection.excluded[services.NO_CONSENT] += 1
+        elif number in suppressed:
+            selection.excluded[services.OPTED_OUT] += 1
+        else:
+            candidates.append(Recipient(pk, preferred or first, last, number))
+    for reason, leave_out in _EXCLUSIONS.items():
+        ids = leave_out([c.resident_id for c in candidates])
+        if ids:
+            selection.excluded[reason] += sum(1 for c in candidates if c.resident_id in ids)
+            candidates = [c for c in candidates if c.resident_id not in ids]
+    selection.recipients = candidates
+    return selection
+
+
+def _values(recipient: Recipient, actor) -> dict[str, str]:
+    from django.conf import settings
+
+    return {
+        "first name": recipient.first_name,
+        "last name": recipient.last_name,
+        "full name": f"{recipient.first_name} {recipient.last_name}",
+        "officer name": actor.get_short_name() if getattr(actor, "is_authenticated", False) else "",
+        "council": settings.COUNCIL_NAME,
+    }
+
+
+def check_text(text: str) -> None:
+    """Refuse a cohort text that uses placeholders we cannot fill for everyone."""
+    sms.render(
+        text,
+        dict.fromkeys(services.STANDARD_PLACEHOLDERS, "x"),
+        allowed=services.STANDARD_PLACEHOLDERS,
+    )
+
+
+@dataclass
+class Preview:
+    matched: int
+    will_get_it: int
+    excluded: list[tuple[str, int]]
+    sample: str
+    info: sms.SmsInfo | None
+
+
+def preview(*, criteria: dict, text: str, actor) -> Preview:
+    check_text(text)
+    selection = select_recipients(criteria)
+    sample = ""
+    info = None
+    if selection.recipients:
+        first = selection.recipients[0]
+        sample = services.compose(
+            text, _values(first, actor), allowed=services.STANDARD_PLACEHOLDERS
+        )
+        info = sms.measure(sample)
+    return Preview(
+        matched=selection.matched,
+        will_get_it=len(selection.recipients),
+        excluded=sorted(selection.excluded.items(), key=lambda item: -item[1]),
+        sample=sample,
+        info=info,
+    )
+
+
+@transaction.atomic
+def create_cohort(
+    *,
+    name: str,
+    criteria: dict,
+    actor,
+    body: str = "",
+    template: Template | None = None,
+    send_after: datetime | None = None,
+    team=None,
+    request=None,
+) -> Cohort:
+    """Record the cohort and queue its texts in the background."""
+    text = template.body if template is not None else body
+    if not text.strip():
+        raise ValidationError("Enter the message", code="required")
+    check_text(text)
+    residents_matching(criteria)  # unknown filters are refused now, not in the background
+    cohort = Cohort.objects.create(
+        name=name.strip() or "Group text",
+        template=template,
+        body=text,
+        criteria=criteria,
+        send_after=send_after or timezone.now(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        team=team or services.default_team(actor),
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        object_type="cohort",
+        object_id=cohort.pk,
+        detail=f"Group text {cohort.name!r}",
+        request=request,
+    )
+    from .tasks import prepare_cohort_task
+
+    transaction.on_commit(lambda: prepare_cohort_task.enqueue(cohort_id=cohort.pk))
+    return cohort
+
+
+def queue_cohort(*, cohort_id: int) -> int:
+    """Write one message per recipient. Safe to re-run: each resident's message has a fixed key."""
+    cohort = Cohort.objects.select_related("created_by").get(pk=cohort_id)
+    if cohort.status != Cohort.Status.PREPARING:
+        return 0
+    actor = cohort.created_by
+    selection = select_recipients(cohort.criteria)
+    texted_before = set(
+        Message.objects.filter(direction=Message.Direction.OUTBOUND)
+        .exclude(status=Message.Status.CANCELLED)
+        .values_list("number", flat=True)
+        .distinct()
+    )
+    send_after = rules.next_send_time(max(cohort.send_after, timezone.now()))
+    now = timezone.now()
+    messages = []
+    for recipient in selection.recipients:
+        body = services.compose(
+            cohort.body,
+            _values(recipient, actor),
+            first_contact=recipient.number not in texted_before,
+            allowed=services.STANDARD_PLACEHOLDERS,
+        )
+        info = sms.measure(body)
+        messages.append(
+            Message(
+                direction=Message.Direction.OUTBOUND,
+                kind=Message.Kind.COHORT,
+                status=Message.Status.QUEUED,
+                resident_id=recipient.resident_id,
+                number=recipient.number,
+                body=body,
+                template_id=cohort.template_id,
+                cohort=cohort,
+                fragments=info.fragments,
+                encoding=info.encoding,
+                staff=actor,
+                team_id=cohort.team_id,
+                idempotency_key=f"cohort:{cohort.pk}:{recipient.resident_id}",
+                send_after=send_after,
+                created_at=now,
+            )
+        )
+    with transaction.atomic():
+        Message.objects.bulk_create(messages, batch_size=2000, ignore_conflicts=True)
+        queued = Message.objects.filter(cohort=cohort).count()
+        Cohort.objects.filter(pk=cohort.pk).update(
+            status=Cohort.Status.QUEUED,
+            matched=selection.matched,
+            queued=queued,
+            excluded=dict(selection.excluded),
+        )
+        service_events.record(
+            name="sms.cohort_queued",
+            team=cohort.team_id,
+            channel="sms",
+            value=queued,
+            source=cohort,
+        )
+        from .tasks import enqueue_dispatch
+
+        transaction.on_commit(lambda: enqueue_dispatch(cohort.pk, send_after))
+    return queued
+
+
+# A dispatch task hands over to a fresh one after this long, so no single job runs for hours.
+DISPATCH_TIME_BUDGET = timedelta(minutes=4)
+
+
+def dispatch_cohort(*, cohort_id: int, provider=None, budget: timedelta = DISPATCH_TIME_BUDGET):
+    """Send the cohort's due texts one by one at the provider's pace.
+
+    Returns when to run again (texts waiting for quiet hours to end, retries, or the time budget
+    ran out), or None when nothing is left to send.
+    """
+    started = time.monotonic()
+    last_id = 0
+    while True:
+        due = list(
+            Message.objects.filter(
+                cohort_id=cohort_id,
+                status__in=[Message.Status.QUEUED, Message.Status.SENDING],
+                send_after__lte=timezone.now(),
+                pk__gt=last_id,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:500]
+        )
+        if not due:
+            break
+        for message_id in due:
+            services.deliver_message(message_id, provider=provider)
+            last_id = message_id
+            if time.monotonic() - started > budget.total_seconds():
+                return timezone.now()
+    waiting = (
+        Message.objects.filter(
+            cohort_id=cohort_id, status__in=[Message.Status.QUEUED, Message.Status.SENDING]
+        )
+        .order_by("send_after")
+        .values_list("send_after", "status")
+        .first()
+    )
+    if waiting is None:
+        return None
+    send_after, status = waiting
+    if status == Message.Status.SENDING:
+        return timezone.now() + services.SEND_LEASE  # recover it once its lease runs out
+    return max(send_after, timezone.now())
+
+
+def progress(cohort: Cohort) -> dict[str, int]:
+    """How many of the cohort's texts are in each status."""
+    rows = Message.objects.filter(cohort=cohort).values_list("status").annotate(n=Count("id"))
+    return dict(rows)

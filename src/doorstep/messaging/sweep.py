@@ -1,0 +1,85 @@
+"""The regular check-up that keeps texts moving when a task, a callback or a worker went missing.
+
+Run every minute by `manage.py messaging_sweep --loop` (or cron). Each step is safe to repeat.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from . import services
+from .models import Message
+from .providers import ProviderError, get_provider
+
+log = logging.getLogger(__name__)
+
+# A queued text still due this long after its time lost its task: send it from here.
+LOST_TASK_AFTER = timedelta(minutes=5)
+# Ask the provider for a status when no callback came within this time (Notify sends none for
+# some technical failures).
+POLL_STATUS_AFTER = timedelta(minutes=30)
+BATCH = 200
+
+
+@dataclass
+class SweepReport:
+    resent: int = 0
+    recovered: int = 0
+    polled: int = 0
+    expired: int = 0
+    received: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.resent} late texts sent, {self.recovered} interrupted sends recovered, "
+            f"{self.polled} statuses fetched, {self.expired} expired, {self.received} texts received"
+        )
+
+
+def sweep(now: datetime | None = None, provider=None) -> SweepReport:
+    now = now or timezone.now()
+    provider = provider or get_provider()
+    report = SweepReport()
+    outbound = Message.objects.filter(direction=Message.Direction.OUTBOUND)
+
+    lost = outbound.filter(
+        status=Message.Status.QUEUED, send_after__lt=now - LOST_TASK_AFTER
+    ).values_list("pk", flat=True)[:BATCH]
+    for message_id in list(lost):
+        if services.deliver_message(message_id, provider=provider).result == "sent":
+            report.resent += 1
+
+    interrupted = outbound.filter(
+        status=Message.Status.SENDING, sending_at__lt=now - services.SEND_LEASE
+    ).values_list("pk", flat=True)[:BATCH]
+    for message_id in list(interrupted):
+        if services.deliver_message(message_id, provider=provider).result == "sent":
+            report.recovered += 1
+
+    report.expired = services.expire_unconfirmed(now)
+
+    waiting = outbound.filter(
+        status=Message.Status.SENT,
+        provider=provider.name,
+        sent_at__lt=now - POLL_STATUS_AFTER,
+    ).exclude(provider_id="")[:BATCH]
+    for message in list(waiting):
+        try:
+            update = provider.fetch_status(message.provider_id)
+        except ProviderError as error:
+            log.warning("Could not fetch status of %s: %s", message.pk, error)
+            break
+        if update and services.record_status(provider_name=provider.name, update=update):
+            report.polled += 1
+
+    try:
+        inbound = provider.fetch_inbound()
+    except ProviderError as error:
+        log.warning("Could not fetch received texts: %s", error)
+        inbound = []
+    for text in inbound:
+        if services.receive_message(provider_name=provider.name, inbound=text):
+            report.received += 1
+    return report

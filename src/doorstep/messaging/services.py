@@ -569,9 +569,9 @@ def _conversation_owner(resident: Resident):
         return last.staff, last.team
     from doorstep.cases import queries as case_queries
 
-    case = case_queries.open_cases_for_resident(resident.pk).first()
-    if case is not None:
-        return case.owner, case.team
+    cases = case_queries.open_cases_for_resident(resident.pk)
+    if cases:
+        return cases[0].owner, cases[0].team
     return None, None
 
 

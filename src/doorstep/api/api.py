@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import BearerToken
+from .routers.messaging import router as messaging_router
 from .routers.residents import router as residents_router
 
 api = NinjaAPI(
@@ -18,3 +19,4 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/residents", residents_router)
+api.add_router("", messaging_router)

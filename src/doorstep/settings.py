@@ -254,6 +254,10 @@ SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "21:00-08:00")
 SMS_INBOX_HOURS = os.environ.get("SMS_INBOX_HOURS", "Mon-Fri 09:00-17:00")
 # Added to texts an officer sends; {first_name} and {team} are filled in. Empty: no signature.
 SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "- {first_name}, {team}")
+# A send interrupted this long ago (worker killed, timeout) is retried, after asking the provider
+# whether it got through; a queued text overdue this long lost its task and is sent by the sweep.
+SMS_SEND_LEASE_SECONDS = float(os.environ.get("SMS_SEND_LEASE_SECONDS", "120"))
+SMS_LOST_TASK_SECONDS = float(os.environ.get("SMS_LOST_TASK_SECONDS", "300"))
 # How long the outbox waits before saying a text was delivered (the demo's "moment").
 SMS_OUTBOX_DELIVERY_SECONDS = float(os.environ.get("SMS_OUTBOX_DELIVERY_SECONDS", "3"))
 

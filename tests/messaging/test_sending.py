@@ -179,7 +179,7 @@ def test_a_worker_that_died_mid_send_is_recovered_without_a_second_text(textable
     Message.objects.filter(pk=message.pk).update(
         status=Message.Status.SENDING,
         attempts=1,
-        sending_at=timezone.now() - services.SEND_LEASE - timedelta(seconds=1),
+        sending_at=timezone.now() - services.send_lease() - timedelta(seconds=1),
     )
     provider.send(reference=str(message.reference), number=message.number, body=message.body)
     outcome = services.deliver_message(message.pk, provider=provider)

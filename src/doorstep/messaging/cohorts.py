@@ -16,8 +16,9 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from doorstep.cases.models import Case
+from doorstep.cases.models import Case, CaseType
 from doorstep.core import audit, service_events
+from doorstep.core.models import Team
 from doorstep.residents.models import Phone, Resident
 
 from . import rules, services, sms
@@ -29,6 +30,11 @@ class CohortFilter:
     name: str
     label: str
     apply: Callable[[QuerySet, object], QuerySet]
+    # How the group text form asks for the value: "text", "number" (a whole number of 1 or
+    # more) or "select" (from `choices`, called when the form is built so new teams show).
+    widget: str = "text"
+    choices: Callable[[], list[tuple[str, str]]] | None = None
+    hint: str = ""
 
 
 _FILTERS: dict[str, CohortFilter] = {}
@@ -36,8 +42,18 @@ _FILTERS: dict[str, CohortFilter] = {}
 _EXCLUSIONS: dict[str, Callable[[list[int]], set[int]]] = {}
 
 
-def register_filter(name: str, label: str, apply: Callable[[QuerySet, object], QuerySet]) -> None:
-    _FILTERS[name] = CohortFilter(name, label, apply)
+def register_filter(
+    name: str,
+    label: str,
+    apply: Callable[[QuerySet, object], QuerySet],
+    *,
+    widget: str = "text",
+    choices: Callable[[], list[tuple[str, str]]] | None = None,
+    hint: str = "",
+) -> None:
+    if widget == "select" and choices is None:
+        raise ValueError(f"Filter {name!r} asks for a select but gives no choices")
+    _FILTERS[name] = CohortFilter(name, label, apply, widget, choices, hint)
 
 
 def register_exclusion(
@@ -63,14 +79,45 @@ def _not_replied_in(queryset: QuerySet, days) -> QuerySet:
     return queryset.exclude(Exists(replies))
 
 
-register_filter("team", "Has a case with team", lambda qs, team: _with_case(qs, team_id=team))
+def _team_choices() -> list[tuple[str, str]]:
+    return [(str(pk), name) for pk, name in Team.objects.values_list("pk", "name")]
+
+
+def _case_type_choices() -> list[tuple[str, str]]:
+    return [
+        (str(pk), name)
+        for pk, name in CaseType.objects.filter(is_active=True).values_list("pk", "name")
+    ]
+
+
 register_filter(
-    "case_type", "Has a case of type", lambda qs, kind: _with_case(qs, case_type_id=kind)
+    "team",
+    "Has a case with team",
+    lambda qs, team: _with_case(qs, team_id=team),
+    widget="select",
+    choices=_team_choices,
 )
 register_filter(
-    "case_status", "Has a case with status", lambda qs, status: _with_case(qs, status=status)
+    "case_type",
+    "Has a case of type",
+    lambda qs, kind: _with_case(qs, case_type_id=kind),
+    widget="select",
+    choices=_case_type_choices,
 )
-register_filter("not_replied_days", "Has not replied in the last N days", _not_replied_in)
+register_filter(
+    "case_status",
+    "Has a case with status",
+    lambda qs, status: _with_case(qs, status=status),
+    widget="select",
+    choices=lambda: list(Case.Status.choices),
+)
+register_filter(
+    "not_replied_days",
+    "Has not replied in the last N days",
+    _not_replied_in,
+    widget="number",
+    hint="Number of days, like 14. Residents we have never heard from count too",
+)
 
 
 def residents_matching(criteria: dict) -> QuerySet:
@@ -334,7 +381,7 @@ def dispatch_cohort(*, cohort_id: int, provider=None, budget: timedelta = DISPAT
         return None
     send_after, status = waiting
     if status == Message.Status.SENDING:
-        return timezone.now() + services.SEND_LEASE  # recover it once its lease runs out
+        return timezone.now() + services.send_lease()  # recover it once its lease runs out
     return max(send_after, timezone.now())
 
 

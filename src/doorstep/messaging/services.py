@@ -40,8 +40,13 @@ from .providers import (
 
 log = logging.getLogger(__name__)
 
-# A "sending" message untouched this long belongs to a worker that died: another may recover it.
-SEND_LEASE = timedelta(seconds=120)
+
+def send_lease() -> timedelta:
+    """A "sending" message untouched this long belongs to a worker that died: another may
+    recover it (after asking the provider whether the first attempt got through)."""
+    return timedelta(seconds=settings.SMS_SEND_LEASE_SECONDS)
+
+
 MAX_ATTEMPTS = 6
 FIRST_CONTACT_FOOTER = "Reply STOP to stop getting these texts."
 
@@ -154,6 +159,145 @@ def default_team(actor):
     return None
 
 
+# Placeholders that the feature sending a template fills in (an evidence request gives the
+# link and due date, a shared plan the code). Templates may use these and the standard ones;
+# an officer sending such a template by hand types the values in.
+CALLER_PLACEHOLDERS = ("due date", "link", "date", "time", "case reference", "code")
+TEMPLATE_PLACEHOLDERS = (*STANDARD_PLACEHOLDERS, *CALLER_PLACEHOLDERS)
+# Shown in template previews, and used to count characters, so lengths are realistic.
+EXAMPLE_VALUES = {
+    "first name": "Amina",
+    "last name": "Khan",
+    "full name": "Amina Khan",
+    "officer name": "Sam",
+    "due date": "Friday 14 March",
+    "link": "https://doorstep.example.gov.uk/u/q3Xv9LkT2mRw8YpB4nHs6A",
+    "date": "Tuesday 11 March",
+    "time": "10:30am",
+    "case reference": "HR-000123",
+    "code": "483920",
+}
+
+
+def example_values() -> dict[str, str]:
+    return {**EXAMPLE_VALUES, "council": settings.COUNCIL_NAME}
+
+
+def check_template_body(body: str) -> str:
+    """The template filled in with example values; ValidationError for unknown placeholders,
+    an empty body or one too long to send."""
+    if not body.strip():
+        raise ValidationError("Enter the text of the message", code="required")
+    return sms.render(body, example_values(), allowed=TEMPLATE_PLACEHOLDERS)
+
+
+def _check_template_name(name: str, template: Template | None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": ["Enter a name for the template"]})
+    clash = Template.objects.filter(name__iexact=name)
+    if template is not None:
+        clash = clash.exclude(pk=template.pk)
+    if clash.exists():
+        raise ValidationError({"name": [f"There is already a template called ‘{name}’"]})
+    return name
+
+
+@transaction.atomic
+def save_template(
+    *,
+    actor,
+    name: str,
+    body: str,
+    description: str = "",
+    template: Template | None = None,
+    request=None,
+) -> Template:
+    """Create a template, or change one. Texts already sent keep the words they were sent with."""
+    name = _check_template_name(name, template)
+    try:
+        check_template_body(body)
+    except ValidationError as error:
+        raise ValidationError({"body": error.messages}) from error
+    body = sms.normalise(body).strip()
+    creating = template is None
+    if creating:
+        template = Template(created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    changed = [
+        field
+        for field, value in (("name", name), ("body", body), ("description", description.strip()))
+        if getattr(template, field) != value
+    ]
+    template.name, template.body, template.description = name, body, description.strip()
+    template.save()
+    audit.record(
+        actor=actor,
+        action="create" if creating else "change",
+        object_type="template",
+        object_id=template.pk,
+        fields=changed,
+        request=request,
+    )
+    return template
+
+
+@transaction.atomic
+def set_template_active(*, actor, template: Template, active: bool, request=None) -> None:
+    """Take a template out of use (it stays on texts already sent), or put it back."""
+    if template.is_active == active:
+        return
+    template.is_active = active
+    template.save(update_fields=["is_active", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="activate" if active else "deactivate",
+        object_type="template",
+        object_id=template.pk,
+        request=request,
+    )
+
+
+@dataclass(frozen=True)
+class ComposedText:
+    body: str
+    number: str
+    team: object
+
+
+def preview_message(
+    *,
+    resident: Resident,
+    actor,
+    body: str = "",
+    template: Template | None = None,
+    values: Mapping[str, str | None] | None = None,
+    kind: str = Message.Kind.ONE_OFF,
+    number: str | None = None,
+    team=None,
+) -> ComposedText:
+    """Exactly what `send_message` would queue, and where to: writes nothing.
+
+    Raises NotTextable or ValidationError as `send_message` does.
+    """
+    if template is not None and not template.is_active:
+        raise ValidationError("That template is no longer in use: choose another")
+    text = template.body if template is not None else body
+    if not text.strip():
+        raise ValidationError("Enter the message", code="required")
+    number = check_textable(resident, number)
+    team = team or default_team(actor)
+    all_values = {**standard_values(resident, actor), **(values or {})}
+    sign_as = signature(actor, team) if kind == Message.Kind.ONE_OFF else ""
+    text = compose(
+        text,
+        all_values,
+        sign_as=sign_as,
+        first_contact=is_first_contact(number),
+        allowed=list(all_values),
+    )
+    return ComposedText(body=text, number=number, team=team)
+
+
 # --- Sending ---------------------------------------------------------------------------------
 
 
@@ -188,22 +332,17 @@ def send_message(
         existing = Message.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-    if template is not None and not template.is_active:
-        raise ValidationError("That template is no longer in use: choose another")
-    text = template.body if template is not None else body
-    if not text.strip():
-        raise ValidationError("Enter the message", code="required")
-    number = check_textable(resident, number)
-    team = team or default_team(actor)
-    all_values = {**standard_values(resident, actor), **(values or {})}
-    sign_as = signature(actor, team) if kind == Message.Kind.ONE_OFF else ""
-    text = compose(
-        text,
-        all_values,
-        sign_as=sign_as,
-        first_contact=is_first_contact(number),
-        allowed=list(all_values),
+    composed = preview_message(
+        resident=resident,
+        actor=actor,
+        body=body,
+        template=template,
+        values=values,
+        kind=kind,
+        number=number,
+        team=team,
     )
+    text, number, team = composed.body, composed.number, composed.team
     info = sms.measure(text)
     message = Message.objects.create(
         direction=Message.Direction.OUTBOUND,
@@ -351,7 +490,7 @@ def _claim(message_id: int, provider: Provider, now: datetime) -> tuple[Message 
         if message is None or message.direction != Message.Direction.OUTBOUND:
             return None, Outcome("skipped")
         if message.status == Message.Status.SENDING:
-            if message.sending_at and message.sending_at > now - SEND_LEASE:
+            if message.sending_at and message.sending_at > now - send_lease():
                 return None, Outcome("skipped")  # another worker has it in hand
         elif message.status != Message.Status.QUEUED:
             return None, Outcome("skipped")  # already sent, failed or cancelled

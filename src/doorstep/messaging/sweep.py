@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from . import services
@@ -15,8 +16,6 @@ from .providers import ProviderError, get_provider
 
 log = logging.getLogger(__name__)
 
-# A queued text still due this long after its time lost its task: send it from here.
-LOST_TASK_AFTER = timedelta(minutes=5)
 # Ask the provider for a status when no callback came within this time (Notify sends none for
 # some technical failures).
 POLL_STATUS_AFTER = timedelta(minutes=30)
@@ -45,14 +44,15 @@ def sweep(now: datetime | None = None, provider=None) -> SweepReport:
     outbound = Message.objects.filter(direction=Message.Direction.OUTBOUND)
 
     lost = outbound.filter(
-        status=Message.Status.QUEUED, send_after__lt=now - LOST_TASK_AFTER
+        status=Message.Status.QUEUED,
+        send_after__lt=now - timedelta(seconds=settings.SMS_LOST_TASK_SECONDS),
     ).values_list("pk", flat=True)[:BATCH]
     for message_id in list(lost):
         if services.deliver_message(message_id, provider=provider).result == "sent":
             report.resent += 1
 
     interrupted = outbound.filter(
-        status=Message.Status.SENDING, sending_at__lt=now - services.SEND_LEASE
+        status=Message.Status.SENDING, sending_at__lt=now - services.send_lease()
     ).values_list("pk", flat=True)[:BATCH]
     for message_id in list(interrupted):
         if services.deliver_message(message_id, provider=provider).result == "sent":

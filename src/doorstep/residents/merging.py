@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from doorstep.core import audit, timeline
+from doorstep.core import audit, resident_moves, timeline
 
 from .models import (
     DuplicateCandidate,
@@ -218,6 +218,7 @@ def merge_residents(
         moved_household = bool(HouseholdMember.objects.filter(resident=other).update(resident=keep))
     moved_cases = case_services.move_cases(from_resident_id=other.pk, to_resident_id=keep.pk)
     moved_events = timeline.move_events(from_resident_id=other.pk, to_resident_id=keep.pk)
+    moved_elsewhere = resident_moves.move_all(from_resident_id=other.pk, to_resident_id=keep.pk)
 
     filled = [
         name
@@ -236,7 +237,9 @@ def merge_residents(
     detail = (
         f"{other.reference} merged into {keep.reference}: moved {moved_phones} phones, "
         f"{moved_identifiers} identifiers, {moved_notes} notes, {moved_cases} cases, "
-        f"{moved_events} timeline events" + (", household membership" if moved_household else "")
+        f"{moved_events} timeline events"
+        + "".join(f", {count} {label}" for label, count in moved_elsewhere.items() if count)
+        + (", household membership" if moved_household else "")
     )
     for resident in (keep, other):
         audit.record(

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from doorstep.core import audit, service_events, timeline
@@ -458,13 +458,16 @@ def _postpone_until(message: Message, now: datetime) -> datetime | None:
     recent = Message.objects.filter(
         direction=Message.Direction.OUTBOUND, number=message.number, sending_at__gte=hour_ago
     ).exclude(pk=message.pk)
-    if recent.count() >= rules.MAX_TEXTS_PER_NUMBER_PER_HOUR:
-        oldest = recent.order_by("sending_at").values_list("sending_at", flat=True).first()
-        return rules.next_send_time(oldest + timedelta(hours=1, seconds=1))
-    same = recent.filter(body=message.body)
-    if same.count() >= rules.MAX_IDENTICAL_TEXTS_PER_NUMBER_PER_HOUR:
-        oldest = same.order_by("sending_at").values_list("sending_at", flat=True).first()
-        return rules.next_send_time(oldest + timedelta(hours=1, seconds=1))
+    counts = recent.aggregate(
+        all=Count("id"),
+        same=Count("id", filter=Q(body=message.body)),
+        oldest=Min("sending_at"),
+        oldest_same=Min("sending_at", filter=Q(body=message.body)),
+    )
+    if counts["all"] >= rules.MAX_TEXTS_PER_NUMBER_PER_HOUR:
+        return rules.next_send_time(counts["oldest"] + timedelta(hours=1, seconds=1))
+    if counts["same"] >= rules.MAX_IDENTICAL_TEXTS_PER_NUMBER_PER_HOUR:
+        return rules.next_send_time(counts["oldest_same"] + timedelta(hours=1, seconds=1))
     if message.kind == Message.Kind.NUDGE and message.resident_id:
         today_start = datetime.combine(
             now.astimezone(rules.UK).date(), datetime.min.time(), rules.UK
@@ -486,7 +489,12 @@ def _postpone_until(message: Message, now: datetime) -> datetime | None:
 def _claim(message_id: int, provider: Provider, now: datetime) -> tuple[Message | None, Outcome]:
     """Lock the message and decide: send it now, wait, cancel it, or leave it to someone else."""
     with transaction.atomic():
-        message = Message.objects.select_for_update().filter(pk=message_id).first()
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("resident", "staff")
+            .filter(pk=message_id)
+            .first()
+        )
         if message is None or message.direction != Message.Direction.OUTBOUND:
             return None, Outcome("skipped")
         if message.status == Message.Status.SENDING:
@@ -520,7 +528,11 @@ def _mark_sent(message: Message, result: SendResult) -> Outcome:
             status=Message.Status.SENT, provider_id=result.provider_id, sent_at=now, error=""
         )
         if not updated:
-            return Outcome("skipped")  # a status callback overtook us: it has the final word
+            # A status callback overtook us and has the final word on the status; the text
+            # was still sent by this attempt, so the timeline and the figures say so below.
+            Message.objects.filter(pk=message.pk, provider_id="").update(
+                provider_id=result.provider_id, sent_at=now
+            )
         if message.resident_id:
             timeline.add_event(
                 resident_id=message.resident_id,
@@ -583,6 +595,9 @@ def deliver_message(message_id: int, *, provider: Provider | None = None) -> Out
             earlier = provider.find_sent(str(message.reference))
         except TemporaryError as error:
             return _back_to_queue(message, str(error), timezone.now() + backoff(message.attempts))
+        except PermanentError as error:
+            # e.g. the API key was revoked: left "sending", the sweep would retry it for ever.
+            return _fail(message, Message.Status.TECHNICAL_FAILURE, str(error))
         if earlier is not None:
             return _mark_sent(message, earlier)
     rate = pacing.configured_rate(provider.default_rate_per_minute)
@@ -1056,3 +1071,8 @@ def textable_mobile_numbers(resident_ids) -> dict[int, str]:
     ):
         numbers.setdefault(resident_id, number)
     return numbers
+
+
+def move_messages(from_resident_id: int, to_resident_id: int) -> int:
+    """Texts follow a resident record merged into another (called by the merge)."""
+    return Message.objects.filter(resident_id=from_resident_id).update(resident_id=to_resident_id)

@@ -40,6 +40,7 @@ test: setup ## set up and run every test, on SQLite and on a throwaway PostgreSQ
 bench: setup ## run the benchmarks (see docs/performance.md)
 	$(PY) bench/single_view.py
 	$(PY) bench/search.py --n $${N:-100000}
+	$(PY) bench/housing.py
 
 lint: setup ## check style and common mistakes
 	$(VENV)/bin/ruff check .

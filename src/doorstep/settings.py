@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "doorstep.api",
     "doorstep.messaging",
     "doorstep.demo",
+    "doorstep.housing",
+    "doorstep.vulnerability",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "doorstep.core.context_processors.branding",
+                "doorstep.messaging.context_processors.texts",
             ],
         },
     },
@@ -220,6 +223,24 @@ if redis_url := os.environ.get("REDIS_URL"):
 else:
     TASKS = {
         "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+    }
+
+# The cache holds rate-limit counters (e.g. housing position lookups), so every web process
+# must share it: Redis when REDIS_URL is given, otherwise files in the data folder.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "doorstep",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
     }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -9,7 +9,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from doorstep.api.models import ApiToken
 from doorstep.core import roles
+from doorstep.housing.models import Upload as HousingUpload
+from doorstep.messaging.models import Cohort, Message, Template
 from doorstep.residents.models import DuplicateCandidate, ImportJob
+from doorstep.vulnerability import services as vulnerability_services
 
 from ..factories import CaseFactory, ResidentFactory, StaffFactory, TaskFactory
 
@@ -61,6 +64,44 @@ MATRIX = {
     "api_tokens": (ADMINS, 200, None),
     "api_token_new": (ADMINS, 200, None),
     "api_token_revoke": (ADMINS, 200, "token"),
+    "messaging:templates": (ADMINS, 200, None),
+    "messaging:template_new": (ADMINS, 200, None),
+    "messaging:template_edit": (ADMINS, 200, "template"),
+    "messaging:template_deactivate": (ADMINS, 405, "template"),
+    "messaging:template_activate": (ADMINS, 405, "template"),
+    "messaging:preview": (STAFF, 405, None),
+    "messaging:conversation": (STAFF, 200, "resident"),
+    "messaging:send": (STAFF, 200, "resident"),
+    "messaging:opt_out": (STAFF, 200, "resident"),
+    "messaging:opt_in": (STAFF, 200, "resident"),
+    "messaging:mark_handled": (STAFF, 405, "unmatched_text"),
+    "messaging:simulator": (STAFF, 200, None),
+    "messaging:simulator_phone": (STAFF, 200, "phone_number"),
+    "messaging:inbox": (STAFF, 200, None),
+    "messaging:triage": (STAFF, 200, None),
+    "messaging:triage_link": (STAFF, 200, "unmatched_text"),
+    "messaging:cohorts": (LEADERS, 200, None),
+    "messaging:cohort_new": (LEADERS, 200, None),
+    "messaging:cohort": (LEADERS, 200, "cohort"),
+    "housing:estimate": ("public", 200, None),
+    "housing:lookup": ("public", 200, None),
+    "housing:estimates": (STAFF, 200, None),
+    "housing:uploads": (ADMINS, 200, None),
+    "housing:upload_lettings": (ADMINS, 200, None),
+    "housing:upload_applications": (ADMINS, 200, None),
+    "housing:upload_makeup": (ADMINS, 200, None),
+    "housing:upload_detail": (ADMINS, 200, "housing_upload"),
+    "housing:upload_report": (ADMINS, 200, "housing_upload"),
+    "callbacks:notify_delivery": ("public", 405, None),
+    "callbacks:notify_received": ("public", 405, None),
+    "callbacks:twilio_status": ("public", 405, None),
+    "callbacks:twilio_inbound": ("public", 405, None),
+    "vulnerability:assess": (STAFF, 200, "resident_pk"),
+    "vulnerability:history": (STAFF, 200, "resident_pk"),
+    "vulnerability:assessment": (STAFF, 200, "assessment"),
+    "vulnerability:refer": (STAFF, 200, "assessment"),
+    "vulnerability:directory": (STAFF, 200, None),
+    "vulnerability:directory_import": (ADMINS, 200, None),
 }
 
 
@@ -104,6 +145,22 @@ def objects(db, team):
         "duplicate": {"pk": pair.pk},
         "token": {"pk": token.pk},
         "reset": {"uidb64": "MQ", "token": "set-password"},
+        "unmatched_text": {
+            "pk": Message.objects.create(
+                direction="inbound", kind="reply", status="received", number="+447700900555"
+            ).pk
+        },
+        "cohort": {"pk": Cohort.objects.create(name="Reminder", body="Hello").pk},
+        "template": {"pk": Template.objects.create(name="Reminder", body="Hello").pk},
+        "phone_number": {"number": "+447700900982"},
+        "housing_upload": {
+            "pk": HousingUpload.objects.create(kind="lettings", status="rejected").pk
+        },
+        "assessment": {
+            "pk": vulnerability_services.record_assessment(
+                actor=administrator, resident=resident, indicators=["rent_arrears"]
+            ).pk
+        },
     }
 
 

@@ -12,7 +12,12 @@ def test_record_stores_source_and_team(team, officer):
         name="sms.sent", team=team, channel="sms", value=2, source=officer, attributes={"a": 1}
     )
     event.refresh_from_db()
-    assert (event.name, event.team_id, event.channel, event.value) == ("sms.sent", team.pk, "sms", 2)
+    assert (event.name, event.team_id, event.channel, event.value) == (
+        "sms.sent",
+        team.pk,
+        "sms",
+        2,
+    )
     assert (event.object_type, event.object_id) == ("core.staff", str(officer.pk))
     assert event.attributes == {"a": 1}
 

@@ -11,6 +11,7 @@ from doorstep.cases.models import Case, Task
 from doorstep.core import audit, roles
 from doorstep.core.models import AuditEvent, Staff, TimelineEvent
 from doorstep.demo import services
+from doorstep.messaging.models import Message
 from doorstep.residents.models import (
     ExternalIdentifier,
     Flag,
@@ -35,6 +36,7 @@ def seed(**options) -> str:
 def wipe_residents() -> None:
     """Leave the database as it was before seeding, apart from the append-only audit log."""
     Case.objects.all().delete()
+    Message.objects.all().delete()  # texts keep their resident: they go first
     Resident.objects.all().delete()
     Household.objects.all().delete()
     TimelineEvent.objects.all().delete()

@@ -230,3 +230,15 @@ def test_sweep_sends_lost_texts_and_expires_old_ones(textable_resident, officer)
         status=Message.Status.SENT, sending_at=timezone.now() - timedelta(hours=73)
     )
     assert sweep().expired == 1
+
+
+def test_residents_assessed_as_urgent_are_left_out_of_group_texts(cohort_world, officer):
+    from doorstep.vulnerability import services as vulnerability
+
+    team, textable = cohort_world
+    vulnerability.record_assessment(
+        resident=textable[0], actor=officer, indicators=["sleeping_rough"]
+    )
+    preview = cohorts.preview(criteria={"team": team.pk}, text="Hi", actor=officer)
+    assert preview.will_get_it == 2
+    assert dict(preview.excluded)["assessed as urgent: contact them directly"] == 1

@@ -164,3 +164,20 @@ def test_mark_handled_is_audited_and_only_for_replies(textable_resident, officer
     sent = services.send_message(resident=textable_resident, actor=officer, body="Hi")
     with pytest.raises(ValidationError):
         services.mark_handled(message=sent, actor=officer)
+
+
+def test_merging_residents_moves_their_texts(textable_resident, officer, administrator):
+    from doorstep.residents import merging
+    from doorstep.residents.models import DuplicateCandidate
+
+    other = ResidentFactory(first_name="Amina", last_name=textable_resident.last_name)
+    sent = services.send_message(resident=textable_resident, actor=officer, body="Hi")
+    first, second = sorted([textable_resident, other], key=lambda r: r.pk)
+    candidate = DuplicateCandidate.objects.create(
+        resident_a=first, resident_b=second, reason="name_dob"
+    )
+    merging.merge_residents(candidate=candidate, keep_id=other.pk, actor=administrator)
+    sent.refresh_from_db()
+    assert sent.resident == other
+    merge_audit = AuditEvent.objects.filter(action="merge").first()
+    assert "1 texts" in merge_audit.detail

@@ -4,8 +4,10 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import BearerToken
+from .routers.housing import router as housing_router
 from .routers.messaging import router as messaging_router
 from .routers.residents import router as residents_router
+from .routers.vulnerability import router as vulnerability_router
 
 api = NinjaAPI(
     title="Doorstep API",
@@ -19,4 +21,6 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/residents", residents_router)
+api.add_router("/residents", vulnerability_router)
+api.add_router("/housing", housing_router)
 api.add_router("", messaging_router)

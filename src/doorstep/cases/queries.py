@@ -1,6 +1,6 @@
 """Reads for cases, tasks and the work queues."""
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from .models import Case, Task
 
@@ -58,4 +58,14 @@ def team_open_tasks(team) -> QuerySet[Task]:
         Task.objects.filter(case__team=team, is_done=False)
         .select_related("case__resident", "assignee")
         .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+def staff_has_case_link(staff, resident_id: int) -> bool:
+    """Whether the member of staff owns a case of the resident (open or closed) or is in the
+    team of one. Used by capabilities that show sensitive details only to linked staff."""
+    return (
+        Case.objects.filter(resident_id=resident_id)
+        .filter(Q(owner=staff) | Q(team__in=staff.teams.all()))
+        .exists()
     )

@@ -25,15 +25,32 @@ _OFFICER_PERMISSIONS = [
     "cases.add_task",
     "cases.change_task",
     "cases.add_casenote",
+    # Understanding vulnerability: details are further limited to linked staff (queries.py).
+    "vulnerability.view_assessment",
+    "vulnerability.add_assessment",
+    "vulnerability.add_referral",
+    "vulnerability.view_supportservice",
+    # Waiting-time estimates for every band and size (the public page shows the same).
+    "housing.view_estimate",
+    # Texts: send to one resident, read conversations, opt numbers out and in on request.
+    "messaging.send_message",
+    "messaging.view_message",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     OFFICER: _OFFICER_PERMISSIONS,
-    TEAM_LEADER: [*_OFFICER_PERMISSIONS, "cases.reassign_work", "cases.view_team_work"],
+    TEAM_LEADER: [
+        *_OFFICER_PERMISSIONS,
+        "cases.reassign_work",
+        "cases.view_team_work",
+        # Group texts reach many residents at once, so only leaders and administrators send them.
+        "messaging.send_cohort",
+    ],
     ADMINISTRATOR: [
         *_OFFICER_PERMISSIONS,
         "cases.reassign_work",
         "cases.view_team_work",
+        "messaging.send_cohort",
         "residents.import_residents",
         "residents.merge_resident",
         "core.view_auditevent",
@@ -50,6 +67,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_casetype",
         "cases.add_casetype",
         "cases.change_casetype",
+        # The support-services directory, in the Django admin and by CSV import.
+        "vulnerability.add_supportservice",
+        "vulnerability.change_supportservice",
+        "vulnerability.delete_supportservice",
+        "vulnerability.import_directory",
+        # Lettings and register uploads; bands in the Django admin.
+        "housing.manage_lettings",
+        "housing.view_band",
+        "housing.add_band",
+        "housing.change_band",
+        # Text templates, on their own pages and in the Django admin.
+        "messaging.manage_templates",
+        "messaging.view_template",
+        "messaging.add_template",
+        "messaging.change_template",
     ],
     # Volunteers see no resident records unless a record is shared with them by another feature.
     DIGITAL_FRIEND: [],

@@ -835,7 +835,7 @@ def _alert_officer(staff, message: Message) -> None:
     if not staff.email or not staff.is_active:
         return
     url = settings.PUBLIC_BASE_URL + (
-        message.resident.get_absolute_url() if message.resident else "/messages/"
+        message.resident.get_absolute_url() if message.resident else "/messages/triage/"
     )
     # No personal details in the e-mail: it says where to look.
     send_mail(

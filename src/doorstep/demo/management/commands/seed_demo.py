@@ -1,10 +1,13 @@
 import random
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from doorstep.demo import services
+from doorstep.messaging import demo as messaging_demo
 from doorstep.residents.models import Resident
+from doorstep.vulnerability import demo as vulnerability_demo
 
 
 class Command(BaseCommand):
@@ -45,6 +48,10 @@ class Command(BaseCommand):
                 seed = random.SystemRandom().randint(1, 999_999)
             result = services.seed_residents(count=residents, seed=seed, staff=staff)
             self._report(result, time.perf_counter() - started)
+            self.stdout.write(vulnerability_demo.seed(seed=seed, staff=staff, newest=residents))
+            self.stdout.write(messaging_demo.seed(seed=seed, staff=staff, newest=residents))
+            # Lettings and register figures for the housing waiting-time pages.
+            call_command("seed_lettings", "--seed", str(seed), stdout=self.stdout)
         self._accounts()
 
     def _report(self, result: services.SeedResult, seconds: float) -> None:

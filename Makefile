@@ -41,6 +41,7 @@ bench: setup ## run the benchmarks (see docs/performance.md)
 	$(PY) bench/single_view.py
 	$(PY) bench/search.py --n $${N:-100000}
 	$(PY) bench/housing.py
+	$(PY) bench/messaging.py
 
 lint: setup ## check style and common mistakes
 	$(VENV)/bin/ruff check .

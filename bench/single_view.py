@@ -8,7 +8,7 @@ Builds a fresh database, signs an officer in with django.test.Client and asks fo
 /residents/<id>/ many times, timing each request in the server process and counting its SQL
 queries. The bare view goes through the same middleware (session, sign-in, two-factor check),
 so the difference between the two is the Single View's own cost.
-Target: p95 at most 150 ms and at most 15 queries. --check exits with 1 when over target;
+Target: p95 at most 150 ms and at most 18 queries (15 before capability panels). --check exits with 1 when over target;
 --show-queries prints the Single View's SQL.
 """
 
@@ -26,7 +26,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 TARGET_P95_MS = 150
-TARGET_QUERIES = 15
+# 14 for the record itself (see docs/performance.md) and 4 for the capability panels:
+# vulnerability 1, texts 2, the header's unread-texts count 1.
+TARGET_QUERIES = 18
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
 
 

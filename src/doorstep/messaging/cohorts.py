@@ -185,15 +185,12 @@ def select_recipients(criteria: dict) -> Selection:
 
 
 def _values(recipient: Recipient, actor) -> dict[str, str]:
-    from django.conf import settings
-
-    return {
-        "first name": recipient.first_name,
-        "last name": recipient.last_name,
-        "full name": f"{recipient.first_name} {recipient.last_name}",
-        "officer name": actor.get_short_name() if getattr(actor, "is_authenticated", False) else "",
-        "council": settings.COUNCIL_NAME,
-    }
+    return services.placeholder_values(
+        first_name=recipient.first_name,
+        last_name=recipient.last_name,
+        full_name=f"{recipient.first_name} {recipient.last_name}",
+        actor=actor,
+    )
 
 
 def check_text(text: str) -> None:

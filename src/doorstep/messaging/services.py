@@ -10,6 +10,7 @@ Other apps call `send_message`, `schedule_nudge` and `cancel_nudges`; nothing el
 """
 
 import logging
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -110,14 +111,24 @@ def check_textable(resident: Resident, number: str | None = None) -> str:
 STANDARD_PLACEHOLDERS = ("first name", "last name", "full name", "officer name", "council")
 
 
-def standard_values(resident: Resident, actor=None) -> dict[str, str]:
+def placeholder_values(*, first_name: str, last_name: str, full_name: str, actor) -> dict[str, str]:
+    """The standard placeholders' values; one resident's here, a group text's row by row."""
     return {
-        "first name": resident.preferred_name or resident.first_name,
-        "last name": resident.last_name,
-        "full name": resident.full_name,
+        "first name": first_name,
+        "last name": last_name,
+        "full name": full_name,
         "officer name": actor.get_short_name() if getattr(actor, "is_authenticated", False) else "",
         "council": settings.COUNCIL_NAME,
     }
+
+
+def standard_values(resident: Resident, actor=None) -> dict[str, str]:
+    return placeholder_values(
+        first_name=resident.preferred_name or resident.first_name,
+        last_name=resident.last_name,
+        full_name=resident.full_name,
+        actor=actor,
+    )
 
 
 def signature(actor, team) -> str:
@@ -675,8 +686,6 @@ def record_status(*, provider_name: str, update: StatusUpdate) -> Message | None
 
 
 def _is_uuid(text: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(text)
     except ValueError:
@@ -953,16 +962,21 @@ def _check_reason(reason: str) -> str:
     return reason
 
 
-@transaction.atomic
-def opt_out(*, resident: Resident, number: str, actor, reason: str, request=None) -> bool:
-    """An officer opts a resident's number out of texts, on their request."""
+def _change_opt_out(
+    *, resident: Resident, number: str, actor, reason: str, opting_out: bool, request=None
+) -> bool:
     reason = _check_reason(reason)
     if not resident.phones.filter(number=number).exists():
         raise ValidationError("Choose one of the resident's own numbers")
-    created = _suppress(number, Suppression.Reason.OFFICER, actor=actor, note=reason)
+    if opting_out:
+        changed = _suppress(number, Suppression.Reason.OFFICER, actor=actor, note=reason)
+        summary = f"Opted out of texts to {format_phone_for_display(number)}"
+    else:
+        changed = _unsuppress(number, actor=actor)
+        summary = f"Opted back in to texts to {format_phone_for_display(number)}"
     audit.record(
         actor=actor,
-        action="opt_out",
+        action="opt_out" if opting_out else "opt_in",
         object_type="phone",
         object_id=number,
         resident_id=resident.pk,
@@ -970,39 +984,35 @@ def opt_out(*, resident: Resident, number: str, actor, reason: str, request=None
         request=request,
     )
     timeline.add_event(
-        resident_id=resident.pk,
-        kind="text",
-        summary=f"Opted out of texts to {format_phone_for_display(number)}",
-        body=reason,
-        actor=actor,
+        resident_id=resident.pk, kind="text", summary=summary, body=reason, actor=actor
     )
-    return created
+    return changed
+
+
+@transaction.atomic
+def opt_out(*, resident: Resident, number: str, actor, reason: str, request=None) -> bool:
+    """An officer opts a resident's number out of texts, on their request."""
+    return _change_opt_out(
+        resident=resident,
+        number=number,
+        actor=actor,
+        reason=reason,
+        opting_out=True,
+        request=request,
+    )
 
 
 @transaction.atomic
 def opt_in(*, resident: Resident, number: str, actor, reason: str, request=None) -> bool:
     """An officer opts a number back in, when the resident asks."""
-    reason = _check_reason(reason)
-    if not resident.phones.filter(number=number).exists():
-        raise ValidationError("Choose one of the resident's own numbers")
-    removed = _unsuppress(number, actor=actor)
-    audit.record(
+    return _change_opt_out(
+        resident=resident,
+        number=number,
         actor=actor,
-        action="opt_in",
-        object_type="phone",
-        object_id=number,
-        resident_id=resident.pk,
-        detail=reason,
+        reason=reason,
+        opting_out=False,
         request=request,
     )
-    timeline.add_event(
-        resident_id=resident.pk,
-        kind="text",
-        summary=f"Opted back in to texts to {format_phone_for_display(number)}",
-        body=reason,
-        actor=actor,
-    )
-    return removed
 
 
 # --- Nudges ----------------------------------------------------------------------------------

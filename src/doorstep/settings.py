@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "doorstep.demo",
     "doorstep.housing",
     "doorstep.vulnerability",
+    "doorstep.evidence",
+    "doorstep.plans",
+    "doorstep.reporting",
+    "doorstep.inclusion",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,8 @@ The table below must name every URL pattern in the project: a new page that is n
 fails `test_every_url_is_in_the_matrix`, so nobody ships a page without deciding who may see it.
 """
 
+import importlib
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -104,6 +106,16 @@ MATRIX = {
     "vulnerability:directory_import": (ADMINS, 200, None),
 }
 
+# Newer capabilities keep their rows beside their own tests, in tests/<app>/matrix.py: a MATRIX in
+# the same form and an `objects(...)` function giving the URL arguments its rows name.
+APP_MATRICES = [
+    importlib.import_module(f"tests.{app}.matrix")
+    for app in ("evidence", "plans", "reporting", "inclusion")
+]
+for _app in APP_MATRICES:
+    assert not set(_app.MATRIX) & set(MATRIX), f"{_app.__name__} repeats a URL name"
+    MATRIX.update(_app.MATRIX)
+
 
 def _url_names(patterns=None, namespace=""):
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
@@ -135,7 +147,7 @@ def objects(db, team):
     token = ApiToken.objects.create(
         name="Housing system", token_hash="0" * 64, prefix="dst_0000", created_by=administrator
     )
-    return {
+    found = {
         "resident": {"pk": resident.pk},
         "resident_pk": {"resident_pk": resident.pk},
         "member": {"pk": resident.pk, "member_pk": other.pk},
@@ -162,6 +174,13 @@ def objects(db, team):
             ).pk
         },
     }
+    for app in APP_MATRICES:
+        found.update(
+            app.objects(
+                resident=resident, other=other, case=case, team=team, administrator=administrator
+            )
+        )
+    return found
 
 
 @pytest.mark.parametrize("visitor", VISITORS)

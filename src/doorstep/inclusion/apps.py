@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class InclusionConfig(AppConfig):
+    name = "doorstep.inclusion"
+    label = "inclusion"
+    verbose_name = "Digital inclusion"

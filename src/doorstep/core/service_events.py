@@ -66,7 +66,8 @@ def record_many(events: Iterable[dict]) -> int:
 TRANSACTION_STARTED = "transaction.started"
 TRANSACTION_COMPLETED = "transaction.completed"
 OUTCOME_DONE = "done"
-OUTCOME_NOT_ELIGIBLE = "not_eligible"  # still a completed transaction, as the Service Manual counts it
+# "Not eligible" still counts as completed, as the Service Manual counts it.
+OUTCOME_NOT_ELIGIBLE = "not_eligible"
 
 
 def transaction_started(

@@ -295,6 +295,15 @@ def test_blank_rows_are_skipped_and_a_utf8_bom_is_accepted(tmp_path):
     assert Resident.objects.get().last_name == "Łukasiewicz"
 
 
+def test_excel_unicode_text_is_read(tmp_path):
+    # Excel's "Unicode text" export: UTF-16 with a byte-order mark, separated by tabs.
+    path = tmp_path / "residents.txt"
+    path.write_bytes("source_id\tfirst_name\tlast_name\n1\tZoë\tŁukasiewicz\n".encode("utf-16"))
+    output = run_command(path)
+    assert "Created: 1" in output
+    assert Resident.objects.get().first_name == "Zoë"
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -308,7 +317,7 @@ def test_blank_rows_are_skipped_and_a_utf8_bom_is_accepted(tmp_path):
         (b"first_name,last_name\nA,B\n", "must have a column called source_id"),
         (b"source_id,first_name,last_name,town,town\n1,A,B,C,D\n", "more than one column"),
         ("source_id,first_name,last_name\n1,Zoë,B\n".encode("latin-1"), "saved as UTF-8"),
-        ("source_id,first_name,last_name\n".encode("utf-16"), "saved as UTF-8"),
+        (b"source_id,first_name,last_name\n1,A\x00,B\n", "not a CSV text file"),
     ],
 )
 def test_a_bad_file_is_refused_with_a_clear_message(tmp_path, content, message):

@@ -12,22 +12,19 @@ Rules for every file:
   column and a plain-English message.
 """
 
-import csv
 import datetime
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from doorstep.core import csvfiles
+from doorstep.core.csvfiles import safe_cell
 
 from .models import BEDROOM_SIZES, MAX_BEDROOMS, MIN_BEDROOMS, Upload
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # The upload record keeps this many problems; the count says how many there were.
 MAX_ERRORS_KEPT = 500
-SAVE_AS_UTF8 = (
-    "In your spreadsheet choose 'Save as' and 'CSV UTF-8 (comma delimited)', "
-    "then upload the new file"
-)
 
 # (column, required, what it holds) for each kind of file.
 COLUMNS: dict[str, list[tuple[str, bool, str]]] = {
@@ -68,12 +65,8 @@ COLUMNS: dict[str, list[tuple[str, bool, str]]] = {
 }
 
 
-class FileRefused(Exception):
-    """The whole file is refused; the message says why in plain English."""
-
-    @property
-    def message(self) -> str:
-        return str(self.args[0])
+# The whole file is refused; `message` says why in plain English.
+FileRefused = csvfiles.CsvFileRefused
 
 
 @dataclass(frozen=True)
@@ -98,77 +91,21 @@ class Checked:
 # --- The file as a whole -------------------------------------------------------------------
 
 
-def decode(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise FileRefused(
-                f"The file says it is UTF-16 but part of it is not. {SAVE_AS_UTF8}"
-            ) from error
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileRefused(
-            "The file is not saved as UTF-8, so some characters cannot be read (for example "
-            f"£ or accented letters from an older Excel 'CSV' file). {SAVE_AS_UTF8}"
-        ) from error
-    if "\x00" in text:
-        raise FileRefused(f"The file is not a CSV text file. {SAVE_AS_UTF8}")
-    return text
-
-
 def read_rows(raw: bytes, kind: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The column names and the non-blank rows, numbered as a spreadsheet numbers them."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise FileRefused(f"The file must be smaller than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    text = decode(raw)
-    if not text.strip():
-        raise FileRefused("The file is empty. Choose a CSV file with a row of column names")
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-        columns = [name.strip().lower().replace(" ", "_") for name in header]
-        _check_columns(columns, kind)
-        rows = []
-        for number, values in enumerate(reader, start=2):
-            if not any(value.strip() for value in values):
-                continue  # spreadsheets often leave blank rows at the end
-            row = dict(zip(columns, (value.strip() for value in values), strict=False))
-            if len(values) > len(columns) and any(v.strip() for v in values[len(columns) :]):
-                row[""] = "extra"
-            rows.append((number, row))
-    except csv.Error as error:
-        raise FileRefused(
-            f"The file could not be read as CSV on line {reader.line_num}: {error}"
-        ) from error
-    if not rows:
-        raise FileRefused("The file has column names but no rows")
-    return columns, rows
-
-
-def _check_columns(columns: list[str], kind: str) -> None:
+    """The column names and the non-blank rows (values trimmed), numbered as a spreadsheet does."""
     known = [name for name, _, _ in COLUMNS[kind]]
-    if not any(columns):
-        raise FileRefused("The first row of the file must hold the column names")
-    unknown = [name for name in columns if name not in known]
-    if unknown:
-        names = ", ".join(f"'{name}'" if name else "(a blank column name)" for name in unknown)
-        raise FileRefused(
-            f"The file has columns that Doorstep does not know: {names}. The columns for "
-            f"this file are {', '.join(known)}"
-        )
-    repeated = sorted({name for name in columns if columns.count(name) > 1})
-    if repeated:
-        raise FileRefused(f"The file has more than one column called {', '.join(repeated)}")
-    missing = [name for name, required, _ in COLUMNS[kind] if required and name not in columns]
-    if missing:
-        raise FileRefused(
-            f"The file must have a column called {' and '.join(missing)}. "
-            "Add it, or rename the column that holds it"
-        )
+    columns, rows = csvfiles.read_csv(
+        raw,
+        max_bytes=MAX_FILE_BYTES,
+        column_name=lambda name: name.strip().lower().replace(" ", "_"),
+        check_columns=lambda columns: csvfiles.check_columns(
+            columns,
+            known=known,
+            required=[name for name, required, _ in COLUMNS[kind] if required],
+            known_hint=f"the columns for this file are {', '.join(known)}",
+        ),
+    )
+    return columns, [(number, {k: v.strip() for k, v in row.items()}) for number, row in rows]
 
 
 # --- Values --------------------------------------------------------------------------------
@@ -370,9 +307,4 @@ def check_rows(
 def report_rows(errors: list[dict[str, Any]]) -> Iterator[list[str]]:
     yield ["row", "column", "problem"]
     for error in errors:
-        yield [str(error["row"]), _safe_cell(error["column"]), _safe_cell(error["message"])]
-
-
-def _safe_cell(value: str) -> str:
-    # A cell starting like a formula would run when the report is opened in a spreadsheet.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        yield [str(error["row"]), safe_cell(error["column"]), safe_cell(error["message"])]

@@ -14,7 +14,6 @@ Blank cells never clear data that is already held. Re-importing a file changes n
 
 import csv
 import datetime
-import io
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,7 +25,8 @@ from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from doorstep.core import audit, timeline
+from doorstep.core import audit, csvfiles, timeline
+from doorstep.core.csvfiles import safe_cell
 from doorstep.core.validators import normalise_ni_number
 
 from . import merging, services
@@ -82,12 +82,8 @@ _MAX_SOURCE_ID = ExternalIdentifier._meta.get_field("value").max_length
 _MAX_SOURCE_NAME = ExternalIdentifier._meta.get_field("source").max_length
 
 
-class ImportFileError(Exception):
-    """The whole file is refused; the message says why in plain English."""
-
-    @property
-    def message(self) -> str:
-        return str(self.args[0])
+# The whole file is refused; `message` says why in plain English.
+ImportFileError = csvfiles.CsvFileRefused
 
 
 @dataclass(frozen=True)
@@ -130,72 +126,18 @@ class ParsedFile:
 
 def parse_csv(raw: bytes) -> ParsedFile:
     """Check the file as a whole and return its rows; raises ImportFileError if it is refused."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            f"The file must be smaller than {MAX_FILE_BYTES // (1024 * 1024)} MB. "
-            "Split it into smaller files and import each one"
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            "The file must be saved as UTF-8. In your spreadsheet, choose 'Save as' "
-            "and 'CSV UTF-8 (comma delimited)', then import the new file"
-        ) from error
-    if "\x00" in text:
-        raise ImportFileError(
-            "The file must be a CSV file saved as UTF-8. In your spreadsheet, choose 'Save as' "
-            "and 'CSV UTF-8 (comma delimited)', then import the new file"
-        )
-    if not text.strip():
-        raise ImportFileError("The file is empty. Choose a CSV file with a row of column names")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-        columns = [name.strip().lower() for name in header]
-        _check_columns(columns)
-        rows = list(_rows(reader, columns))
-    except csv.Error as error:
-        raise ImportFileError(
-            f"The file could not be read as CSV on line {reader.line_num}: {error}"
-        ) from error
-    if not rows:
-        raise ImportFileError("The file has column names but no rows of residents")
+    columns, rows = csvfiles.read_csv(
+        raw,
+        max_bytes=MAX_FILE_BYTES,
+        what="rows of residents",
+        check_columns=lambda columns: csvfiles.check_columns(
+            columns,
+            known=COLUMN_NAMES,
+            required=REQUIRED_COLUMNS,
+            known_hint="the columns Doorstep reads are listed on this page",
+        ),
+    )
     return ParsedFile(columns=columns, rows=rows)
-
-
-def _check_columns(columns: list[str]) -> None:
-    if not any(columns):
-        raise ImportFileError("The first row of the file must hold the column names")
-    unknown = [name for name in columns if name not in COLUMN_NAMES]
-    if unknown:
-        names = ", ".join(f"'{name}'" if name else "(a blank column name)" for name in unknown)
-        raise ImportFileError(
-            f"The file has columns that Doorstep does not know: {names}. "
-            "Rename or remove them; the columns Doorstep reads are listed on this page"
-        )
-    repeated = sorted({name for name in columns if columns.count(name) > 1})
-    if repeated:
-        raise ImportFileError(
-            f"The file has more than one column called {', '.join(repeated)}. Keep only one"
-        )
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-    if missing:
-        raise ImportFileError(
-            f"The file must have a column called {' and '.join(missing)}. "
-            "Add it, or rename the column that holds it"
-        )
-
-
-def _rows(reader, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    # Numbered as a spreadsheet shows them: the column names are row 1.
-    for row_number, values in enumerate(reader, start=2):
-        if not any(value.strip() for value in values):
-            continue  # spreadsheets often leave blank rows at the end
-        row = dict(zip(columns, values, strict=False))
-        if len(values) > len(columns):
-            row[""] = ",".join(values[len(columns) :])
-        yield row_number, row
 
 
 # --- One row ---------------------------------------------------------------------------------
@@ -438,12 +380,7 @@ def report_rows(errors: list[dict[str, Any]]) -> Iterator[list[str]]:
     """The rejected-rows report: a header, then one line per problem."""
     yield ["row", "field", "reason"]
     for error in errors:
-        yield [str(error["row"]), _safe_cell(error["field"]), _safe_cell(error["reason"])]
-
-
-def _safe_cell(value: str) -> str:
-    # A cell starting like a formula would run when the report is opened in a spreadsheet.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        yield [str(error["row"]), safe_cell(error["field"]), safe_cell(error["reason"])]
 
 
 def write_report(errors: list[dict[str, Any]], stream) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from doorstep.core import work
 from doorstep.core.forms import add_service_errors
 from doorstep.core.models import Team
 from doorstep.residents import services as resident_services
@@ -29,6 +30,8 @@ def my_work(request):
             "tasks": queries.my_open_tasks(request.user)[:200],
             "cases": queries.my_open_cases(request.user)[:200],
             "today": timezone.localdate(),
+            # Other capabilities' sections, e.g. overdue plan actions (core.work).
+            "work_sections": work.sections_for(request),
         },
     )
 

@@ -5,3 +5,30 @@ class InclusionConfig(AppConfig):
     name = "doorstep.inclusion"
     label = "inclusion"
     verbose_name = "Digital inclusion"
+
+    def ready(self):
+        from doorstep.core import panels, resident_moves, timeline
+        from doorstep.messaging import nudges
+
+        from .panel import panel_context
+        from .services import NUDGE_CONDITION, move_resident, reminder_needed
+
+        timeline.register_kind("skills_check", "Digital skills checks")
+        timeline.register_kind("digital_help", "Digital help")
+        resident_moves.register_mover(
+            "digital inclusion",
+            lambda from_id, to_id: move_resident(from_resident_id=from_id, to_resident_id=to_id),
+        )
+        # The reminder is dropped once the first session is logged or the match is ended.
+        nudges.register_condition(
+            NUDGE_CONDITION,
+            is_met=lambda match_id: not reminder_needed(match_id),
+            label="the first session with the Digital Friend was logged",
+        )
+        panels.register_panel(
+            slug="inclusion",
+            template="inclusion/officer/panel.html",
+            context=panel_context,
+            position="side",
+            order=30,
+        )

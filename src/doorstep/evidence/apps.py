@@ -1,7 +1,58 @@
 from django.apps import AppConfig
 
 
+def _with_open_request(queryset, value):
+    from django.utils import timezone
+
+    from .models import EvidenceRequest
+
+    requests = EvidenceRequest.objects.filter(status=EvidenceRequest.Status.OPEN)
+    if value == "overdue":
+        requests = requests.filter(due_date__lt=timezone.localdate())
+    return queryset.filter(pk__in=requests.values("resident_id"))
+
+
 class EvidenceConfig(AppConfig):
     name = "doorstep.evidence"
     label = "evidence"
     verbose_name = "Document evidence"
+
+    def ready(self):
+        from doorstep.core import resident_moves, timeline
+        from doorstep.messaging import cohorts, nudges
+
+        from . import services
+
+        timeline.register_kind("evidence", "Documents")
+        # Reminders stop as soon as nothing is left to send (checked again at send time).
+        nudges.register_condition(
+            services.NUDGE_CONDITION,
+            is_met=services.uploads_are_in,
+            label="the documents were sent",
+        )
+        cohorts.register_filter(
+            "evidence_request",
+            "Has an open request for documents",
+            _with_open_request,
+            widget="select",
+            choices=lambda: [("open", "Yes"), ("overdue", "Yes, and it is overdue")],
+        )
+        resident_moves.register_mover("evidence requests", services.move_requests)
+        # Review: the documents panel on the Single View and the count on My work.
+        from doorstep.core import panels, work
+
+        from . import panel
+
+        panels.register_panel(
+            slug="evidence",
+            template="evidence/panel/panel.html",
+            context=panel.panel_context,
+            position="main",
+            order=40,
+        )
+        work.register_section(
+            slug="evidence_review",
+            template="evidence/review/my_work.html",
+            context=panel.my_work_context,
+            order=20,
+        )

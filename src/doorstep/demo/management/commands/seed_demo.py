@@ -5,7 +5,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from doorstep.demo import services
+from doorstep.evidence import demo as evidence_demo
+from doorstep.inclusion import demo as inclusion_demo
 from doorstep.messaging import demo as messaging_demo
+from doorstep.plans import demo as plans_demo
 from doorstep.residents.models import Resident
 from doorstep.vulnerability import demo as vulnerability_demo
 
@@ -50,6 +53,9 @@ class Command(BaseCommand):
             self._report(result, time.perf_counter() - started)
             self.stdout.write(vulnerability_demo.seed(seed=seed, staff=staff, newest=residents))
             self.stdout.write(messaging_demo.seed(seed=seed, staff=staff, newest=residents))
+            self.stdout.write(evidence_demo.seed(seed=seed, staff=staff, newest=residents))
+            self.stdout.write(plans_demo.seed(seed=seed, staff=staff, newest=residents))
+            self.stdout.write(inclusion_demo.seed(seed=seed, staff=staff, newest=residents))
             # Lettings and register figures for the housing waiting-time pages.
             call_command("seed_lettings", "--seed", str(seed), stdout=self.stdout)
         self._accounts()

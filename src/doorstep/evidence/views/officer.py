@@ -1,0 +1,221 @@
+"""Officer pages: ask a resident for documents, follow a request, upload on their behalf."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from doorstep.cases.models import Case
+from doorstep.core import audit
+from doorstep.core.forms import add_service_errors
+from doorstep.messaging.models import Message
+from doorstep.residents.models import Resident
+
+from .. import services
+from ..filetypes import max_file_bytes
+from ..forms import AskForm
+from ..models import DocumentType, EvidenceRequest, RequestedDocument, UploadedFile
+
+ASK = ["evidence.request_evidence", "residents.view_resident"]
+DUE_IN_DAYS = 14
+
+
+def _shown_link_key(pk: int) -> str:
+    return f"evidence-new-link:{pk}"
+
+
+def _remember_link(request, sent: services.SentLink) -> None:
+    """The link is shown once, on the next page, for the officer to read out or print."""
+    request.session[_shown_link_key(sent.evidence_request.pk)] = {
+        "link": sent.link,
+        "problem": sent.text_problem,
+    }
+
+
+@permission_required(ASK, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def ask(request, resident_pk: int):
+    resident = get_object_or_404(Resident, pk=resident_pk)
+    if resident.merged_into_id:
+        return redirect("evidence:ask", resident_pk=resident.merged_into_id)
+    cases = list(
+        Case.objects.filter(resident=resident, status__in=Case.OPEN_STATUSES)
+        .select_related("case_type")
+        .order_by("-opened_at")
+    )
+    due = timezone.localdate() + datetime.timedelta(days=DUE_IN_DAYS)
+    initial = {"day": due.day, "month": due.month, "year": due.year}
+    if case_pk := request.GET.get("case"):
+        initial["case"] = case_pk
+    form = AskForm(
+        request.POST if request.method == "POST" else None,
+        actor=request.user,
+        document_types=DocumentType.objects.filter(active=True).select_related("default_team"),
+        cases=cases,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.create_request(
+                actor=request.user,
+                resident=resident,
+                documents=form.cleaned_data["documents"],
+                due_date=form.cleaned_data["due_date"],
+                case=form.cleaned_data["case_object"],
+                request=request,
+            )
+        except ValidationError as error:
+            # The due date is asked for in three boxes; its message goes on the first.
+            add_service_errors(
+                form,
+                ValidationError(
+                    {
+                        ("day" if key == "due_date" else key): messages
+                        for key, messages in error.message_dict.items()
+                    }
+                ),
+            )
+        else:
+            _remember_link(request, sent)
+            if not sent.text_problem:
+                messages.success(request, f"The link is being texted to {resident.full_name}")
+            return redirect("evidence:request", pk=sent.evidence_request.pk)
+    elif request.method == "GET":
+        audit.record(
+            actor=request.user,
+            action="view",
+            object_type="resident",
+            object_id=resident.pk,
+            resident_id=resident.pk,
+            detail="Ask for documents",
+            request=request,
+        )
+    context = {"resident": resident, "form": form, "has_dob": resident.date_of_birth is not None}
+    return render(request, "evidence/officer/ask.html", context)
+
+
+def _request(pk: int) -> EvidenceRequest:
+    return get_object_or_404(
+        EvidenceRequest.objects.select_related("resident", "case", "created_by", "team"), pk=pk
+    )
+
+
+@permission_required(ASK, raise_exception=True)
+def request_detail(request, pk: int):
+    evidence_request = _request(pk)
+    shown = request.session.pop(_shown_link_key(pk), None)
+    documents = list(
+        evidence_request.items.select_related(
+            "document_type", "reviewer", "reviewer_team", "decided_by"
+        )
+        .prefetch_related("files")
+        .order_by("pk")
+    )
+    for document in documents:
+        document.shown_files = [
+            f
+            for f in document.files.all()
+            if f.status not in (UploadedFile.Status.REMOVED, UploadedFile.Status.DELETED)
+        ]
+    texts = Message.objects.filter(
+        resident_id=evidence_request.resident_id,
+        idempotency_key__startswith=f"evidence:{evidence_request.pk}:",
+    ).order_by("created_at")
+    audit.record(
+        actor=request.user,
+        action="view",
+        object_type="evidence_request",
+        object_id=evidence_request.pk,
+        resident_id=evidence_request.resident_id,
+        request=request,
+    )
+    context = {
+        "evidence_request": evidence_request,
+        "resident": evidence_request.resident,
+        "documents": documents,
+        "texts": texts,
+        "state": services.link_state(evidence_request),
+        "locked": services.is_locked(evidence_request),
+        "shown": shown,
+        "Status": RequestedDocument.Status,
+    }
+    return render(request, "evidence/officer/request.html", context)
+
+
+@permission_required(ASK, raise_exception=True)
+@require_POST
+def revoke(request, pk: int):
+    evidence_request = _request(pk)
+    services.revoke_link(evidence_request=evidence_request, actor=request.user, request=request)
+    messages.success(request, "The link has been stopped. It no longer works")
+    return redirect("evidence:request", pk=pk)
+
+
+@permission_required(ASK, raise_exception=True)
+@require_POST
+def resend(request, pk: int):
+    evidence_request = _request(pk)
+    try:
+        sent = services.resend_link(
+            evidence_request=evidence_request, actor=request.user, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("evidence:request", pk=pk)
+    _remember_link(request, sent)
+    if not sent.text_problem:
+        messages.success(request, "A new link is being texted. The old link no longer works")
+    return redirect("evidence:request", pk=pk)
+
+
+@permission_required(ASK, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def assist_upload(request, pk: int, document_pk: int):
+    """Upload documents a resident brought in or e-mailed (assisted digital)."""
+    evidence_request = _request(pk)
+    document = get_object_or_404(
+        RequestedDocument.objects.select_related("document_type"),
+        pk=document_pk,
+        request=evidence_request,
+    )
+    errors: list[str] = []
+    if request.method == "POST":
+        files = [(f.name, f) for f in request.FILES.getlist("files")]
+        if document.status != RequestedDocument.Status.AWAITING:
+            errors.append(f"{document.document_type.name} has already been sent")
+        elif evidence_request.status != EvidenceRequest.Status.OPEN:
+            errors.append("This request is finished: ask for documents again instead")
+        elif not files:
+            errors.append("Choose a photo or PDF file to upload")
+        else:
+            outcome = services.upload_for_resident(
+                actor=request.user,
+                document=document,
+                files=files,
+                submit=request.POST.get("submit") == "yes",
+                request=request,
+            )
+            errors = outcome.refused
+            if outcome.kept:
+                count = len(outcome.kept)
+                messages.success(
+                    request,
+                    f"{count} file{'s' if count != 1 else ''} uploaded for "
+                    f"{document.document_type.name}",
+                )
+            if not errors:
+                return redirect("evidence:request", pk=pk)
+    context = {
+        "evidence_request": evidence_request,
+        "resident": evidence_request.resident,
+        "document": document,
+        "errors": errors,
+        "max_mb": max_file_bytes() // (1024 * 1024),
+        "back": reverse("evidence:request", args=[pk]),
+    }
+    return render(request, "evidence/officer/upload.html", context, status=400 if errors else 200)

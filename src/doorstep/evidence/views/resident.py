@@ -1,0 +1,391 @@
+"""The resident's pages, opened from the texted link: no account, no password.
+
+Every page looks the link up by its hash. An unknown link is a plain 404 (no hint whether it
+ever existed), and each one counts against the visitor's address: after
+EVIDENCE_LINK_GUESS_LIMIT in 15 minutes every link answers 429 for a while. A known link first
+asks for the resident's date of birth; once confirmed, this browser may use the link for
+EVIDENCE_LINK_SESSION_MINUTES (kept in its Django session).
+
+Uploads are plain multipart POSTs (they work without JavaScript); each goes back to the list
+(post/redirect/get) with what was kept and, for each refused file, a message naming it.
+"""
+
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from doorstep.core import audit
+
+from .. import services
+from ..filetypes import max_file_bytes, safe_filename
+from ..forms import DateOfBirthForm
+from ..models import EvidenceRequest, RequestedDocument, UploadedFile
+
+GUESS_WINDOW_SECONDS = 15 * 60
+FILE_FIELDS = ("photo", "files")
+
+
+class _TooManyGuesses(Exception):
+    pass
+
+
+def _guess_key(request) -> str:
+    return f"evidence:link-guesses:{audit.client_ip(request) or 'unknown'}"
+
+
+def _count_guess(request) -> None:
+    key = _guess_key(request)
+    cache.add(key, 0, GUESS_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, GUESS_WINDOW_SECONDS)
+
+
+def _lookup(request, token: str) -> EvidenceRequest:
+    if (cache.get(_guess_key(request)) or 0) >= settings.EVIDENCE_LINK_GUESS_LIMIT:
+        raise _TooManyGuesses
+    evidence_request = services.find_request_by_token(token)
+    if evidence_request is None:
+        _count_guess(request)
+        raise Http404
+    return evidence_request
+
+
+def _session_key(evidence_request: EvidenceRequest) -> str:
+    return f"evidence-link:{evidence_request.pk}"
+
+
+def _confirmed(request, evidence_request: EvidenceRequest) -> bool:
+    held = request.session.get(_session_key(evidence_request))
+    return bool(
+        held
+        and held.get("link") == evidence_request.token_hash[:16]
+        and held.get("until", 0) > time.time()
+    )
+
+
+def _confirm(request, evidence_request: EvidenceRequest) -> None:
+    request.session.cycle_key()  # a new session id once the date of birth is right
+    request.session[_session_key(evidence_request)] = {
+        "link": evidence_request.token_hash[:16],
+        "until": time.time() + settings.EVIDENCE_LINK_SESSION_MINUTES * 60,
+    }
+
+
+def resident_page(*, needs_confirmation: bool = True):
+    """Public, never cached, no referrer outside the site, link looked up and checked."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, token: str, *args, **kwargs):
+            try:
+                evidence_request = _lookup(request, token)
+            except _TooManyGuesses:
+                response = render(request, "evidence/resident/too_many.html", status=429)
+                response["Retry-After"] = str(GUESS_WINDOW_SECONDS)
+                return _private(response)
+            state = services.link_state(evidence_request)
+            if state != services.LinkState.OPEN:
+                return _private(
+                    render(
+                        request,
+                        "evidence/resident/closed.html",
+                        {"state": state, "council": settings.COUNCIL_NAME},
+                        status=410 if state in ("expired", "revoked", "cancelled") else 200,
+                    )
+                )
+            if needs_confirmation and not _confirmed(request, evidence_request):
+                return _private(redirect("evidence:link", token=token))
+            return _private(view(request, token, evidence_request, *args, **kwargs))
+
+        return login_not_required(never_cache(wrapped))
+
+    return decorate
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The token is in the address: never send it to another site, never let search engines in.
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+# --- Date of birth, then the list ----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@resident_page(needs_confirmation=False)
+def link(request, token, evidence_request):
+    if _confirmed(request, evidence_request):
+        return documents_page(request, token, evidence_request)
+    form = DateOfBirthForm(request.POST if request.method == "POST" else None)
+    locked_until = evidence_request.locked_until if services.is_locked(evidence_request) else None
+    status = 200
+    if request.method == "POST" and locked_until is None and form.is_valid():
+        check = services.check_date_of_birth(
+            evidence_request=evidence_request,
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            request=request,
+        )
+        if check.ok:
+            _confirm(request, evidence_request)
+            return redirect("evidence:link", token=token)
+        if check.locked_until:
+            locked_until = check.locked_until
+        else:
+            tries = check.tries_left
+            form.add_error(
+                "day",
+                "The date of birth does not match our records. Check it and try again: you "
+                f"have {tries} more {'try' if tries == 1 else 'tries'}",
+            )
+    if locked_until is not None:
+        status = 429
+        form = DateOfBirthForm()
+    context = {
+        "form": form,
+        "locked_until": locked_until,
+        "council": settings.COUNCIL_NAME,
+        "tries": services.DOB_TRIES,
+        "lock_minutes": services.LOCK_MINUTES,
+    }
+    return render(request, "evidence/resident/confirm.html", context, status=status)
+
+
+def documents_page(request, token, evidence_request):
+    documents = services.documents_for_resident(evidence_request)
+    outcome = request.session.pop(_outcome_key(evidence_request), None)
+    waiting = [d for d in documents if d.status == RequestedDocument.Status.AWAITING]
+    for document in documents:
+        document.shown_files = [
+            f
+            for f in document.files.all()
+            if f.status not in (UploadedFile.Status.REMOVED, UploadedFile.Status.DELETED)
+        ]
+        document.live_count = sum(
+            f.status in services.LIVE_FILE_STATUSES for f in document.shown_files
+        )
+        document.room = max(0, document.document_type.max_files - document.live_count)
+        document.outcome = outcome if outcome and outcome.get("document") == document.pk else None
+    context = {
+        "evidence_request": evidence_request,
+        "documents": documents,
+        "waiting": waiting,
+        "token": token,
+        "outcome": outcome,
+        "max_mb": max_file_bytes() // (1024 * 1024),
+        "council": settings.COUNCIL_NAME,
+        "Status": RequestedDocument.Status,
+        "FileStatus": UploadedFile.Status,
+    }
+    return render(request, "evidence/resident/documents.html", context)
+
+
+# --- Uploading -------------------------------------------------------------------------------
+
+
+class LimitedUploads(FileUploadHandler):
+    """Keeps at most `keep` files, none over the size limit, before they reach the disk.
+
+    Files past the limits are skipped as they stream in (never stored) and remembered by name,
+    so the page can say which were not sent and why; the others go in as usual.
+    """
+
+    def __init__(self, request, *, keep: int, max_bytes: int):
+        super().__init__(request)
+        self.keep = keep
+        self.max_bytes = max_bytes
+        self.seen = 0
+        self.over_count: list[str] = []
+        self.too_big: list[str] = []
+        self.received = 0
+        self.skipping = False
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        super().new_file(field_name, file_name, *args, **kwargs)
+        self.received = 0
+        self.skipping = False
+        if field_name not in FILE_FIELDS:
+            self.skipping = True
+            return
+        self.seen += 1
+        if self.seen > self.keep:
+            self.over_count.append(safe_filename(file_name))
+            self.skipping = True
+
+    def receive_data_chunk(self, raw_data, start):
+        # Skipped here, not in new_file: Django closes the newest handler file on SkipFile,
+        # which is this file's only once every handler has started it.
+        if self.skipping:
+            raise SkipFile
+        self.received += len(raw_data)
+        if self.received > self.max_bytes:
+            self.too_big.append(safe_filename(self.file_name))
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def _outcome_key(evidence_request: EvidenceRequest) -> str:
+    return f"evidence-link:{evidence_request.pk}:outcome"
+
+
+def _document(evidence_request: EvidenceRequest, pk: int) -> RequestedDocument:
+    return get_object_or_404(
+        RequestedDocument.objects.select_related("document_type"),
+        pk=pk,
+        request=evidence_request,
+    )
+
+
+def _over_count_message(document: RequestedDocument, names: list[str], kept: int) -> str:
+    limit = document.document_type.max_files
+    shown = ", ".join(f"‘{name}’" for name in names[:3])
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    count = len(names)
+    return (
+        f"{count} file{'s were' if count != 1 else ' was'} not sent ({shown}{more}): you can "
+        f"send up to {limit} file{'s' if limit != 1 else ''} for {document.document_type.name}. "
+        "Remove a file first if you need to send a different one."
+    )
+
+
+@csrf_exempt
+@require_POST
+@resident_page()
+def upload(request, token, evidence_request, pk: int):
+    document = _document(evidence_request, pk)
+    live = services.usable_file_count(document)
+    limits = LimitedUploads(
+        request,
+        keep=max(0, document.document_type.max_files - live),
+        max_bytes=max_file_bytes(),
+    )
+    # Before anything reads the body: the limits apply as the files stream in.
+    request.upload_handlers.insert(0, limits)
+    return _upload(request, token, evidence_request, document, limits)
+
+
+@csrf_protect
+def _upload(request, token, evidence_request, document, limits: LimitedUploads):
+    files = [
+        (uploaded.name, uploaded)
+        for field_name in FILE_FIELDS
+        for uploaded in request.FILES.getlist(field_name)
+    ]
+    refused = []
+    limit_mb = max_file_bytes() // (1024 * 1024)
+    refused.extend(
+        f"‘{name}’ is bigger than {limit_mb} MB. Each file must be {limit_mb} MB or smaller: "
+        "take a photo of the document instead, or send a smaller copy."
+        for name in limits.too_big
+    )
+    if limits.over_count:
+        refused.append(_over_count_message(document, limits.over_count, len(files)))
+    kept = []
+    if document.status != RequestedDocument.Status.AWAITING:
+        refused.insert(0, f"{document.document_type.name} has already been sent.")
+    elif not files and not refused:
+        refused.append(f"Choose a photo or file for {document.document_type.name}, or take a photo")
+    else:
+        outcome = services.upload_files(document=document, files=files, request=request)
+        kept = [f.original_name for f in outcome.kept]
+        refused = outcome.refused + refused
+    request.session[_outcome_key(evidence_request)] = {
+        "document": document.pk,
+        "kept": kept,
+        "refused": refused,
+    }
+    if request.headers.get("X-Upload-Progress") == "1":
+        return HttpResponse(status=204)  # the page's script reloads the list itself
+    return redirect(reverse("evidence:link", args=[token]) + f"#document-{document.pk}")
+
+
+@require_POST
+@resident_page()
+def remove(request, token, evidence_request, pk: int):
+    uploaded = get_object_or_404(
+        UploadedFile.objects.select_related("document"),
+        pk=pk,
+        document__request=evidence_request,
+    )
+    message = {"document": uploaded.document_id, "kept": [], "refused": []}
+    try:
+        services.remove_file(uploaded_file=uploaded, request=request)
+    except ValidationError as error:
+        message["refused"] = error.messages
+    else:
+        message["removed"] = uploaded.original_name
+    request.session[_outcome_key(evidence_request)] = message
+    return redirect(reverse("evidence:link", args=[token]) + f"#document-{uploaded.document_id}")
+
+
+@require_POST
+@resident_page()
+def submit(request, token, evidence_request, pk: int):
+    document = _document(evidence_request, pk)
+    try:
+        all_sent = services.submit_document(document=document, request=request)
+    except ValidationError as error:
+        request.session[_outcome_key(evidence_request)] = {
+            "document": document.pk,
+            "kept": [],
+            "refused": error.messages,
+        }
+        return redirect(reverse("evidence:link", args=[token]) + f"#document-{document.pk}")
+    if all_sent:
+        return redirect("evidence:link_sent", token=token)
+    request.session[_outcome_key(evidence_request)] = {
+        "document": document.pk,
+        "kept": [],
+        "refused": [],
+        "submitted": document.document_type.name,
+    }
+    return redirect(reverse("evidence:link", args=[token]))
+
+
+@require_GET
+@resident_page()
+def sent(request, token, evidence_request):
+    documents = services.documents_for_resident(evidence_request)
+    context = {
+        "evidence_request": evidence_request,
+        "documents": documents,
+        "nothing_left": services.nothing_left_to_send(evidence_request),
+        "token": token,
+        "council": settings.COUNCIL_NAME,
+    }
+    return render(request, "evidence/resident/sent.html", context)
+
+
+@require_GET
+@resident_page()
+def thumbnail(request, token, evidence_request, pk: int):
+    """A small preview, only ever made from the sanitised copy."""
+    uploaded = get_object_or_404(
+        UploadedFile,
+        pk=pk,
+        document__request=evidence_request,
+        status__in=[UploadedFile.Status.READY, UploadedFile.Status.FLAGGED],
+    )
+    if not uploaded.thumbnail_path:
+        raise Http404
+    content = services.read_stored(uploaded.thumbnail_path)
+    response = HttpResponse(content, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

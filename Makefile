@@ -42,6 +42,10 @@ bench: setup ## run the benchmarks (see docs/performance.md)
 	$(PY) bench/search.py --n $${N:-100000}
 	$(PY) bench/housing.py
 	$(PY) bench/messaging.py
+	$(PY) bench/matching.py
+	$(PY) bench/reporting.py
+	$(PY) bench/evidence.py
+	$(PY) bench/evidence_uploads.py
 
 lint: setup ## check style and common mistakes
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
@@ -285,6 +286,61 @@ SMS_SEND_LEASE_SECONDS = float(os.environ.get("SMS_SEND_LEASE_SECONDS", "120"))
 SMS_LOST_TASK_SECONDS = float(os.environ.get("SMS_LOST_TASK_SECONDS", "300"))
 # How long the outbox waits before saying a text was delivered (the demo's "moment").
 SMS_OUTBOX_DELIVERY_SECONDS = float(os.environ.get("SMS_OUTBOX_DELIVERY_SECONDS", "3"))
+
+# Document evidence: files. Uploads are encrypted at rest (evidence/storage.py) in a local folder
+# or an S3-compatible bucket, and virus-scanned by clamd when CLAMD_SOCKET or CLAMD_HOST is set.
+EVIDENCE_MAX_FILE_MB = int(os.environ.get("EVIDENCE_MAX_FILE_MB", "20"))
+EVIDENCE_STORAGE = os.environ.get("EVIDENCE_STORAGE", "local").strip().lower()
+EVIDENCE_LOCAL_DIR = Path(os.environ.get("EVIDENCE_LOCAL_DIR", DATA_DIR / "evidence"))
+EVIDENCE_ENCRYPTION_KEYS = env_list("EVIDENCE_ENCRYPTION_KEYS")
+# Used only when EVIDENCE_ENCRYPTION_KEYS is empty and storage is local: made once, mode 600.
+EVIDENCE_KEY_FILE = DATA_DIR / "evidence_key"
+EVIDENCE_S3_BUCKET = os.environ.get("EVIDENCE_S3_BUCKET", "")
+EVIDENCE_S3_ENDPOINT_URL = os.environ.get("EVIDENCE_S3_ENDPOINT_URL", "")
+EVIDENCE_S3_REGION = os.environ.get("EVIDENCE_S3_REGION", "")
+EVIDENCE_S3_ACCESS_KEY = os.environ.get("EVIDENCE_S3_ACCESS_KEY", "")
+EVIDENCE_S3_SECRET_KEY = os.environ.get("EVIDENCE_S3_SECRET_KEY", "")
+EVIDENCE_S3_ADDRESSING_STYLE = os.environ.get("EVIDENCE_S3_ADDRESSING_STYLE", "")
+if EVIDENCE_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured("EVIDENCE_STORAGE must be local or s3.")
+if EVIDENCE_STORAGE == "s3" and not (EVIDENCE_S3_BUCKET and EVIDENCE_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured(
+        "EVIDENCE_STORAGE=s3 needs EVIDENCE_S3_BUCKET and EVIDENCE_ENCRYPTION_KEYS (a key every "
+        "server shares, kept away from the bucket)."
+    )
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "60"))
+
+# Digital inclusion (see docs/configuration.md): the free learning course suggested after a skills
+# check, and after how many days a help request still waiting counts as waiting too long.
+INCLUSION_LEARNING_URL = os.environ.get("INCLUSION_LEARNING_URL", "https://www.learnmyway.com/")
+INCLUSION_WAITING_DAYS = int(os.environ.get("INCLUSION_WAITING_DAYS", "14"))
+
+# Document evidence: requests (see docs/configuration.md). A resident's link works until the due
+# date plus this many days; reminders go on this schedule ("request+N": N days after the request,
+# "due-N": N days before the due date; empty: no reminders) until every document is sent.
+EVIDENCE_LINK_GRACE_DAYS = int(os.environ.get("EVIDENCE_LINK_GRACE_DAYS", "7"))
+EVIDENCE_REMINDER_SCHEDULE = os.environ.get("EVIDENCE_REMINDER_SCHEDULE", "request+3,due-2")
+# How long a resident stays signed in to their link on one device after confirming their
+# date of birth, and how many unknown links one address may try in 15 minutes.
+EVIDENCE_LINK_SESSION_MINUTES = int(os.environ.get("EVIDENCE_LINK_SESSION_MINUTES", "30"))
+EVIDENCE_LINK_GUESS_LIMIT = int(os.environ.get("EVIDENCE_LINK_GUESS_LIMIT", "20"))
+# A resident may choose a whole camera roll at once: the upload keeps the files a document
+# allows and names the rest, rather than refusing the lot (Django's default stops at 100).
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "250"))
+
+# Shared plans (see docs/configuration.md): how long a texted link works, the one-time code's
+# life, tries and sends, the resident's session on one device, unknown links one address may
+# try in an hour, and how many days before an action is due the resident gets a reminder.
+PLAN_LINK_DAYS = int(os.environ.get("PLAN_LINK_DAYS", "28"))
+PLAN_CODE_MINUTES = int(os.environ.get("PLAN_CODE_MINUTES", "10"))
+PLAN_CODE_TRIES = int(os.environ.get("PLAN_CODE_TRIES", "5"))
+PLAN_CODE_SENDS_PER_HOUR = int(os.environ.get("PLAN_CODE_SENDS_PER_HOUR", "3"))
+PLAN_RESIDENT_SESSION_MINUTES = int(os.environ.get("PLAN_RESIDENT_SESSION_MINUTES", "30"))
+PLAN_LINK_GUESS_LIMIT = int(os.environ.get("PLAN_LINK_GUESS_LIMIT", "20"))
+PLAN_REMINDER_DAYS_BEFORE = int(os.environ.get("PLAN_REMINDER_DAYS_BEFORE", "2"))
 
 LOGGING = {
     "version": 1,

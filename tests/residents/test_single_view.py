@@ -196,7 +196,10 @@ def test_the_single_view_needs_a_fixed_number_of_queries(
     url = reverse("residents:detail", args=[resident.pk])
     officer_client.get(url)  # the first page of a session also remembers the two-factor check
     # 15 for the page (two of them savepoints around the audit record), then each capability's
-    # panel: vulnerability 1, texts 2 (latest texts with the unread count, opt-outs), and the
-    # unread count beside "Texts" in the header 1. A new panel must raise this on purpose.
-    with django_assert_max_num_queries(19):
+    # panel: vulnerability 1, texts 2 (latest texts with the unread count, opt-outs), documents
+    # 1 (a second only when one is ready to review), shared plan 1 (more, with the audit record,
+    # only when there is a plan), the unread count beside "Texts" in the header 1, and digital
+    # inclusion 3 (newest skills check, access needs, open help requests). A new
+    # panel must raise this on purpose.
+    with django_assert_max_num_queries(24):
         assert officer_client.get(url).status_code == 200

@@ -35,6 +35,20 @@ _OFFICER_PERMISSIONS = [
     # Texts: send to one resident, read conversations, opt numbers out and in on request.
     "messaging.send_message",
     "messaging.view_message",
+    # Management information: an officer sees their own team's figures (reporting/views).
+    "reporting.view_dashboard",
+    # Shared plans: make, change and share plans with residents.
+    "plans.view_plan",
+    "plans.add_plan",
+    "plans.change_plan",
+    # Documents: ask residents for them; review those routed to them or their teams.
+    "evidence.request_evidence",
+    "evidence.review_document",
+    # Digital inclusion: skills checks, contact and access needs, referrals to Digital Friends.
+    "inclusion.view_skillscheck",
+    "inclusion.add_skillscheck",
+    "inclusion.change_accessneeds",
+    "inclusion.add_helprequest",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -45,6 +59,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_team_work",
         # Group texts reach many residents at once, so only leaders and administrators send them.
         "messaging.send_cohort",
+        # Management information for every team, not only their own.
+        "reporting.view_all_teams",
+        # Approving Digital Friends, matching them to requests, events and impact figures.
+        "inclusion.coordinate",
     ],
     ADMINISTRATOR: [
         *_OFFICER_PERMISSIONS,
@@ -82,9 +100,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "messaging.view_template",
         "messaging.add_template",
         "messaging.change_template",
+        # Management information for every team, and the costs behind cost per transaction.
+        "reporting.view_all_teams",
+        "reporting.manage_costs",
+        # Plan templates, on their own pages.
+        "plans.manage_templates",
+        # Documents: the catalogue of types (own pages and the Django admin), and every
+        # document, to cover absences and settle disputes.
+        "evidence.manage_document_types",
+        "evidence.view_documenttype",
+        "evidence.add_documenttype",
+        "evidence.change_documenttype",
+        "evidence.review_any_document",
+        # Approving Digital Friends, matching them to requests, events and impact figures.
+        "inclusion.coordinate",
     ],
     # Volunteers see no resident records unless a record is shared with them by another feature.
-    DIGITAL_FRIEND: [],
+    # Their own matches only (name, contact and the request) and the sessions they log.
+    DIGITAL_FRIEND: ["inclusion.log_session"],
 }
 
 

@@ -738,6 +738,17 @@ def _conversation_owner(resident: Resident):
     return None, None
 
 
+# Other apps may act on a matched resident's reply (reporting: "Reply 1 to 5" to the satisfaction
+# question). A handler is called as handler(message=, resident=) inside receive_message's
+# transaction and returns True when it dealt with the text, which then needs no officer.
+_REPLY_HANDLERS: list = []
+
+
+def register_reply_handler(handler) -> None:
+    if handler not in _REPLY_HANDLERS:
+        _REPLY_HANDLERS.append(handler)
+
+
 def receive_message(*, provider_name: str, inbound: InboundSms) -> Message | None:
     """Store a text from a resident once, match it to them, act on STOP/START.
 
@@ -792,6 +803,10 @@ def receive_message(*, provider_name: str, inbound: InboundSms) -> Message | Non
                     idempotency_key=f"opt-in-confirmation:{message.pk}",
                     team=message.team,
                 )
+        elif resident is not None and any(
+            handler(message=message, resident=resident) for handler in _REPLY_HANDLERS
+        ):
+            message.handled_at = now
         else:
             _maybe_reply_out_of_hours(message)
             if message.staff_id:

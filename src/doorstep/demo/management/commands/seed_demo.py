@@ -9,6 +9,7 @@ from doorstep.evidence import demo as evidence_demo
 from doorstep.inclusion import demo as inclusion_demo
 from doorstep.messaging import demo as messaging_demo
 from doorstep.plans import demo as plans_demo
+from doorstep.reporting import demo as reporting_demo
 from doorstep.residents.models import Resident
 from doorstep.vulnerability import demo as vulnerability_demo
 
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             self.stdout.write(evidence_demo.seed(seed=seed, staff=staff, newest=residents))
             self.stdout.write(plans_demo.seed(seed=seed, staff=staff, newest=residents))
             self.stdout.write(inclusion_demo.seed(seed=seed, staff=staff, newest=residents))
+            # Last, so the figures include what the other capabilities' demo data recorded.
+            self.stdout.write(reporting_demo.seed(seed=seed, staff=staff, newest=residents))
             # Lettings and register figures for the housing waiting-time pages.
             call_command("seed_lettings", "--seed", str(seed), stdout=self.stdout)
         self._accounts()

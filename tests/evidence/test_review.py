@@ -14,7 +14,10 @@ from doorstep.core import roles
 from doorstep.core.models import AuditEvent, ServiceEvent, TimelineEvent
 from doorstep.evidence import queries, review, services
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
+from doorstep.messaging import services as messaging
 from doorstep.messaging.models import Message
+from doorstep.messaging.providers import InboundSms
+from doorstep.reporting import survey
 
 from ..factories import PhoneFactory, ResidentFactory, StaffFactory, TeamFactory
 from .factories import EvidenceRequestFactory, RequestedDocumentFactory
@@ -70,6 +73,32 @@ def test_accepting_the_last_document_completes_the_request(officer, evidence_req
     assert any("accepted: Payslip" in summary for summary in summaries)
     assert any("request complete" in summary for summary in summaries)
     assert AuditEvent.objects.filter(action="accept", object_id=str(document.pk)).exists()
+
+
+def test_a_completed_request_texts_the_satisfaction_question_once(
+    officer, evidence_request, document
+):
+    accept(officer, document)
+
+    question = Message.objects.get(body__contains=survey.TEXT_QUESTION)
+    assert question.resident == evidence_request.resident
+    reply = messaging.receive_message(
+        provider_name="outbox",
+        inbound=InboundSms(
+            provider_id="in-1", number="+447700900982", body="5", received_at=timezone.now()
+        ),
+    )
+    answered = ServiceEvent.objects.get(name="survey.answered")
+    assert answered.value == 5 and answered.attributes["service"] == "evidence_request"
+    assert reply.handled_at is not None  # no officer needs to read it
+
+
+def test_no_satisfaction_text_for_residents_who_did_not_agree_to_texts(officer, team):
+    resident = ResidentFactory(consents_to_text=False)
+    PhoneFactory(resident=resident, number="+447700900983", is_mobile=True, is_primary=True)
+    evidence_request = EvidenceRequestFactory(resident=resident, created_by=officer, team=team)
+    accept(officer, submitted(request=evidence_request, reviewer=officer))
+    assert not Message.objects.filter(body__contains=survey.TEXT_QUESTION).exists()
 
 
 def test_a_request_is_not_complete_while_another_document_is_outstanding(

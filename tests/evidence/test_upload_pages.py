@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from doorstep.core.models import ServiceEvent
 from doorstep.evidence import services, tasks
 from doorstep.evidence.filetypes import safe_filename
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
@@ -417,3 +418,26 @@ def test_the_progress_script_gets_a_plain_answer(resident_client, sent, document
     )
     assert response.status_code == 204
     assert "1 file added" in _page(resident_client, sent)
+
+
+def test_the_confirmation_asks_the_satisfaction_question_once_everything_is_sent(
+    resident_client, sent, document, medical
+):
+    other = sent.evidence_request.items.get(document_type=medical)
+    _upload(resident_client, sent, document, ("IMG_0042.JPG", jpeg()))
+    resident_client.post(_url("link_submit", sent, document.pk))
+    partial = resident_client.get(_url("link_sent", sent)).content.decode()
+    assert "how did you feel about the service" not in partial
+
+    _upload(resident_client, sent, other, ("letter.pdf", pdf()))
+    resident_client.post(_url("link_submit", sent, other.pk))
+    page = resident_client.get(_url("link_sent", sent)).content.decode()
+    assert "Overall, how did you feel about the service you received today?" in page
+    action = re.search(r'action="(/reporting/[^"]+)"', page).group(1)
+    resident_client.post(action, {"answer": "4", "comment": "Quick"})
+
+    answered = ServiceEvent.objects.get(name="survey.answered")
+    assert answered.value == 4
+    assert answered.attributes["service"] == "evidence_request"
+    again = resident_client.get(_url("link_sent", sent)).content.decode()
+    assert "how did you feel about the service" not in again

@@ -1,12 +1,13 @@
 """Officer, Administrator and resident pages: happy paths, bad inputs and permissions."""
 
+import re
 import time
 
 import pytest
 from django.urls import reverse
 
 from doorstep.core import roles
-from doorstep.core.models import AuditEvent
+from doorstep.core.models import AuditEvent, ServiceEvent
 from doorstep.plans import services
 from doorstep.plans.models import Action, Comment, Plan, PlanTemplate
 
@@ -335,6 +336,21 @@ def test_resident_agrees_the_plan(resident_client, plan):
     assert response.url == reverse("plans:resident_confirmation", args=[token, "agreed"])
     plan.refresh_from_db()
     assert plan.status == Plan.Status.AGREED and plan.agreed_channel == "digital"
+
+
+def test_agreeing_the_plan_asks_the_satisfaction_question(resident_client, plan):
+    client, token = resident_client
+    ticked = client.get(reverse("plans:resident_confirmation", args=[token, "done"]))
+    assert "how did you feel about the service" not in ticked.content.decode()
+
+    client.post(reverse("plans:resident_agree", args=[token]), {"version": plan.version})
+    page = client.get(reverse("plans:resident_confirmation", args=[token, "agreed"]))
+    page = page.content.decode()
+    assert "Overall, how did you feel about the service you received today?" in page
+    action = re.search(r'action="(/reporting/[^"]+)"', page).group(1)
+    client.post(action, {"answer": "2"})
+    answered = ServiceEvent.objects.get(name="survey.answered")
+    assert answered.value == 2 and answered.attributes["service"] == "shared_plan"
 
 
 def test_resident_cannot_reach_another_plans_action(resident_client, officer):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from doorstep.core import audit, service_events, timeline
 from doorstep.messaging import services as messaging
 from doorstep.messaging.models import Message
+from doorstep.reporting import survey
 
 from . import kinds, queries, retention
 from .models import EvidenceRequest, RequestedDocument, UploadedFile
@@ -328,6 +329,15 @@ def _complete_if_done(evidence_request: EvidenceRequest, *, actor, now, request=
         source=evidence_request,
         channel="assisted_digital" if assisted else "digital",
         team=evidence_request.team_id,
+    )
+    # Residents who agreed to texts get the satisfaction question by text, unless they
+    # answered it on the confirmation page already.
+    survey.invite(
+        service=SERVICE,
+        source=evidence_request,
+        resident=evidence_request.resident,
+        team=evidence_request.team_id,
+        by_text=evidence_request.resident.consents_to_text,
     )
     accepted = evidence_request.items.filter(status=RequestedDocument.Status.ACCEPTED).count()
     summary = (

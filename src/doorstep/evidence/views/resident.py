@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doorstep.core import audit
+from doorstep.reporting import survey
 
 from .. import services
 from ..filetypes import max_file_bytes, safe_filename
@@ -362,10 +363,17 @@ def submit(request, token, evidence_request, pk: int):
 @resident_page()
 def sent(request, token, evidence_request):
     documents = services.documents_for_resident(evidence_request)
+    nothing_left = services.nothing_left_to_send(evidence_request)
     context = {
         "evidence_request": evidence_request,
         "documents": documents,
-        "nothing_left": services.nothing_left_to_send(evidence_request),
+        "nothing_left": nothing_left,
+        # The satisfaction question, once everything asked for has been sent.
+        "invitation": survey.invite(
+            service="evidence_request", source=evidence_request, team=evidence_request.team_id
+        )
+        if nothing_left
+        else None,
         "token": token,
         "council": settings.COUNCIL_NAME,
     }

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doorstep.core.forms import add_service_errors
+from doorstep.reporting import survey
 
 from .. import access, queries, services
 from ..forms import CodeForm, CommentForm, ResidentActionForm
@@ -207,11 +208,13 @@ def agree(request, link, token: str):
 def confirmation(request, link, token: str, what: str):
     if what not in CONFIRMATIONS:
         raise Http404
-    return render(
-        request,
-        "plans/resident/confirmation.html",
-        {"token": token, "plan": link.plan, "what": what, "heading": CONFIRMATIONS[what]},
-    )
+    context = {"token": token, "plan": link.plan, "what": what, "heading": CONFIRMATIONS[what]}
+    if what == "agreed":
+        # Agreeing the plan finishes the transaction: ask the one satisfaction question.
+        context["invitation"] = survey.invite(
+            service="shared_plan", source=link.plan, team=link.plan.team_id
+        )
+    return render(request, "plans/resident/confirmation.html", context)
 
 
 @access.resident_page(needs_code=False)

@@ -11,7 +11,7 @@ def test_healthz_reports_each_part(client):
     body = response.json()
     assert response.status_code == 200
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "storage", "task_queue"}
+    assert set(body["checks"]) == {"database", "storage", "task_queue", "virus_scanner"}
     assert body["checks"]["task_queue"]["detail"].startswith("DatabaseBackend")
     assert not default_storage.listdir("healthz")[1], "the storage check leaves no file behind"
 

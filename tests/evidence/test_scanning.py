@@ -127,3 +127,16 @@ def test_is_configured(settings):
     assert scanning.is_configured() is False
     settings.CLAMD_HOST = "clamav.internal"
     assert scanning.is_configured() is True
+
+
+def test_healthz_reports_the_virus_scanner(db, client, clamd):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["virus_scanner"]["ok"] is True
+
+
+def test_healthz_fails_when_the_configured_scanner_is_down(db, client, settings, tmp_path):
+    settings.CLAMD_SOCKET = str(tmp_path / "no-clamd.sock")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["virus_scanner"]["ok"] is False

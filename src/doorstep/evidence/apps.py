@@ -18,10 +18,12 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Document evidence"
 
     def ready(self):
-        from doorstep.core import resident_moves, timeline
+        from doorstep.core import health, resident_moves, timeline
         from doorstep.messaging import cohorts, nudges
 
-        from . import services
+        from . import scanning, services
+
+        health.CHECKS["virus_scanner"] = scanning.health_check
 
         timeline.register_kind("evidence", "Documents")
         # Reminders stop as soon as nothing is left to send (checked again at send time).

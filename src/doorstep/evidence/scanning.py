@@ -124,3 +124,12 @@ def ping() -> bool:
             return _read_reply(connection) == "PONG"
     except OSError:
         return False
+
+
+def health_check() -> str:
+    """For /healthz: uploads wait unscanned while clamd is down, so say so."""
+    if not is_configured():
+        return "not configured (files are not scanned)"
+    if not ping():
+        raise OSError(f"{_describe()} did not answer")
+    return f"{_describe()} answering"

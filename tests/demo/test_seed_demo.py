@@ -11,7 +11,9 @@ from doorstep.cases.models import Case, Task
 from doorstep.core import audit, roles
 from doorstep.core.models import AuditEvent, Staff, TimelineEvent
 from doorstep.demo import services
+from doorstep.inclusion.models import HelpRequest, Match, Session, SkillsCheck
 from doorstep.messaging.models import Message
+from doorstep.plans.models import Plan
 from doorstep.residents.models import (
     ExternalIdentifier,
     Flag,
@@ -37,6 +39,12 @@ def wipe_residents() -> None:
     """Leave the database as it was before seeding, apart from the append-only audit log."""
     Case.objects.all().delete()
     Message.objects.all().delete()  # texts keep their resident: they go first
+    # Plans and digital inclusion records protect their resident, so they go first too.
+    Plan.objects.all().delete()
+    Session.objects.all().delete()
+    Match.objects.all().delete()
+    HelpRequest.objects.all().delete()
+    SkillsCheck.objects.all().delete()
     Resident.objects.all().delete()
     Household.objects.all().delete()
     TimelineEvent.objects.all().delete()

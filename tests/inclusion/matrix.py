@@ -40,8 +40,11 @@ MATRIX = {
     "inclusion:friend_new": (COORDINATORS, 200, None),
     "inclusion:friend": (COORDINATORS, 200, "friend"),
     "inclusion:friend_pause": (COORDINATORS, 405, "friend"),
+    "inclusion:friend_edit": (COORDINATORS, 200, "friend"),
+    "inclusion:friend_decline": (COORDINATORS, 200, "friend"),
     "inclusion:events_manage": (COORDINATORS, 200, None),
     "inclusion:event_manage": (COORDINATORS, 200, "digital_event"),
+    "inclusion:booking_cancel": (COORDINATORS, 405, "event_signup"),
     "inclusion:impact": (COORDINATORS, 200, None),
     "inclusion:my_learners": (FRIENDS, 200, None),
     # Another Friend's match: nobody but that Friend.
@@ -110,7 +113,11 @@ def objects(*, resident, other, case, team, administrator):
         capacity=10,
         topics=["smartphone"],
     )
+    signup = services.sign_up_for_event(
+        actor=None, event=event, name="Sam Booker", email="sam@example.org"
+    )
     return {
+        "event_signup": {"pk": signup.pk},
         "skills_check": {"pk": check.pk},
         "help_request": {"pk": help_request.pk},
         "match": {"pk": match.pk},

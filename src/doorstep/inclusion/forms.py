@@ -3,11 +3,12 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from doorstep.core.forms import GovukForm
 
-from . import scale, skills
+from . import scale, services, skills
 from .models import AccessNeeds, DigitalFriend
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -61,6 +62,30 @@ def checkboxes(label: str, table: dict, *, help_text: str = "") -> forms.Multipl
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose only from the options listed"},
     )
+
+
+def add_rule_errors(form: forms.Form, check, arguments: dict) -> None:
+    """Run the service's rule checks from clean(), so a form with a bad date or number also
+    shows "Select at least one topic" at once rather than on the next submit. A field that
+    already failed keeps its own message: the rules about it are skipped."""
+    failed = set(form.errors)
+    try:
+        check(**arguments)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            if name in failed:
+                continue
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+
+
+def values_for(form: forms.Form, defaults: dict) -> dict:
+    """The cleaned values, with a neutral value standing in for a field that failed."""
+    return {name: form.cleaned_data.get(name, default) for name, default in defaults.items()}
+
+
+def split_languages(value: str | None) -> list[str]:
+    return [x for x in (value or "").split(",") if x.strip()]
 
 
 def combine(day: datetime.date | None, time: datetime.time | None) -> datetime.datetime | None:
@@ -238,12 +263,139 @@ class FriendForm(GovukForm):
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
-        data["languages"] = [x for x in (data["languages"] or "").split(",") if x.strip()]
+        data["languages"] = split_languages(data["languages"])
         return data
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            arguments = values_for(self, FRIEND_DEFAULTS)
+            arguments["languages"] = split_languages(arguments["languages"])
+            add_rule_errors(self, services.clean_friend, arguments)
+        return data
+
+
+FRIEND_DEFAULTS = {
+    "full_name": "",
+    "email": "",
+    "phone": "",
+    "kind": "",
+    "topics": [],
+    "languages": "",
+    "places": [],
+    "availability": [],
+    "postcode": "",
+    "capacity": None,
+    "available_from": None,
+}
 
 
 class AdminFriendForm(FriendForm):
     submit_label = "Add the Friend"
+
+
+class EditFriendForm(GovukForm):
+    """A coordinator changing an approved Friend's details (name and kind stay as signed up)."""
+
+    submit_label = "Save changes"
+
+    email = forms.CharField(
+        label="E-mail address",
+        help_text="The address they sign in with does not change",
+        required=False,
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label="Mobile number (optional)",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    topics = checkboxes(
+        "What can they help with?", skills.TOPICS, help_text="Select all that apply"
+    )
+    languages = forms.CharField(
+        label="Languages they speak", help_text="Separate them with commas, like English, Bengali"
+    )
+    places = checkboxes("Where can they help?", skills.PLACES, help_text="Select all that apply")
+    availability = checkboxes(
+        "When are they usually free?",
+        skills.SLOTS,
+        help_text="Select all the times in a usual week",
+    )
+    postcode = forms.CharField(
+        label="Postcode (optional)",
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    capacity = forms.TypedChoiceField(
+        label="How many people can they help at a time?",
+        choices=[(n, str(n)) for n in range(1, services.MAX_CAPACITY + 1)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={
+            "invalid_choice": f"Enter how many people they can help at a time, from 1 to "
+            f"{services.MAX_CAPACITY}"
+        },
+    )
+    dbs_checked_on = date_field(
+        "Date of their DBS check (needed for home visits)",
+        required=False,
+        what="the date of the DBS check",
+    )
+
+    def __init__(self, *args, friend: DigitalFriend, **kwargs):
+        self.friend = friend
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].required = False
+
+    @staticmethod
+    def initial_for(friend: DigitalFriend) -> dict:
+        return {
+            "email": friend.email,
+            "phone": friend.phone,
+            "topics": friend.topics,
+            "languages": ", ".join(friend.languages),
+            "places": friend.places,
+            "availability": friend.availability,
+            "postcode": friend.postcode,
+            "capacity": friend.capacity,
+            "dbs_checked_on": friend.dbs_checked_on,
+        }
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["languages"] = split_languages(data["languages"])
+        return data
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            arguments = values_for(
+                self,
+                {
+                    **{k: FRIEND_DEFAULTS[k] for k in services.EDITABLE_FRIEND_FIELDS},
+                    "dbs_checked_on": None,
+                },
+            )
+            arguments["languages"] = split_languages(arguments["languages"])
+            add_rule_errors(
+                self,
+                lambda **a: services.clean_friend_changes(friend=self.friend, **a),
+                arguments,
+            )
+        return data
+
+
+class DeclineFriendForm(GovukForm):
+    submit_label = "Decline"
+
+    reason = forms.CharField(
+        label="Why are they not being approved?",
+        help_text="For example, the references were not good enough. Only coordinators see this",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ApproveForm(GovukForm):
@@ -303,8 +455,57 @@ class HelpRequestForm(GovukForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
 
+    # Who is asking, for the rules that depend on it (see services.clean_help_request).
+    source = "colleague"
+    has_resident = False
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            arguments = values_for(self, HELP_REQUEST_DEFAULTS)
+            add_rule_errors(
+                self,
+                services.clean_help_request,
+                {"source": self.source, "has_resident": self.has_resident, **arguments},
+            )
+        return data
+
+
+HELP_REQUEST_DEFAULTS = {
+    "name": "",
+    "phone": "",
+    "email": "",
+    "consents_to_text": False,
+    "goal": "",
+    "topics": [],
+    "language": "English",
+    "places": [],
+    "availability": [],
+    "postcode": "",
+}
+
+
+class ReferralForm(HelpRequestForm):
+    """An officer referring a resident from the Single View."""
+
+    source = "officer"
+    has_resident = True
+
+    contact_channel = forms.ChoiceField(
+        label="How are you in touch with them for this referral?",
+        choices=list(services.REFERRAL_CHANNELS.items()),
+        initial="face_to_face",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "Select whether you spoke to them face to face or on the phone"
+        },
+    )
+
 
 class PublicHelpRequestForm(HelpRequestForm):
+    source = "public"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].label = "Your name"

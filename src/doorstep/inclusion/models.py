@@ -115,7 +115,7 @@ class DigitalFriend(models.Model):
         APPLIED = "applied", "Waiting for checks"
         APPROVED = "approved", "Approved"
         PAUSED = "paused", "Paused"
-        DECLINED = "declined", "Not approved"
+        DECLINED = "declined", "Declined"
 
     full_name = models.CharField(max_length=150)
     email = models.EmailField()
@@ -139,6 +139,11 @@ class DigitalFriend(models.Model):
     approved_by = models.ForeignKey(
         STAFF, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    declined_at = models.DateTimeField(null=True, blank=True)
+    declined_by = models.ForeignKey(
+        STAFF, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.CharField(max_length=500, blank=True)
     # The sign-in account made when approved.
     staff = models.OneToOneField(
         STAFF, null=True, blank=True, on_delete=models.SET_NULL, related_name="digital_friend"

@@ -105,6 +105,18 @@ MESSAGES = {
 }
 
 
+# The same, for someone doing the check on their own from the public link.
+YOU_MESSAGES = {
+    "ever_used": "Select whether you have ever used the internet",
+    "wants_to_be_online": "Select whether you would like to be online",
+    "still_uses": "Select whether you still use the internet",
+    "likes_using": "Select whether you like using the internet",
+    "basics": "Select which of the four basic tasks you can do on your own",
+    "needs_help": "Select whether you need help with things online",
+    "advanced": "Select whether you have advanced skills",
+}
+
+
 def _need(answers: RoutingAnswers, field: str):
     value = getattr(answers, field)
     if value is None:

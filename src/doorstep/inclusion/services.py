@@ -44,6 +44,10 @@ MAX_CAPACITY = 10
 MAX_EVENT_CAPACITY = 500
 MAX_MINUTES = 8 * 60
 NUDGE_CONDITION = "inclusion.first_meeting"
+CONFIDENCE_MESSAGE = {
+    True: "Select how confident you feel, from 1 to 5",
+    False: "Select how confident they feel, from 1 to 5",
+}
 CONFIDENCE_BEFORE = "Select how confident they felt before the session, from 1 to 5"
 CONFIDENCE_AFTER = "Select how confident they felt after the session, from 1 to 5"
 
@@ -132,13 +136,17 @@ def _text(errors, field_name, value, *, required_message="", limit=MAX_TEXT, wha
 # --- Skills checks ------------------------------------------------------------------------
 
 
-def clean_routing(routing: dict) -> tuple[scale.RoutingAnswers, scale.Placement]:
+def clean_routing(
+    routing: dict, *, you: bool = False
+) -> tuple[scale.RoutingAnswers, scale.Placement]:
+    """`you` words the messages for someone answering for themselves (the public check)."""
     fields = scale.RoutingAnswers.__dataclass_fields__
     answers = scale.RoutingAnswers(**{name: routing.get(name) for name in fields})
     try:
         return answers, scale.place(answers)
     except scale.MissingAnswer as missing:
-        raise ValidationError({missing.field: [missing.message]}) from missing
+        message = scale.YOU_MESSAGES[missing.field] if you else missing.message
+        raise ValidationError({missing.field: [message]}) from missing
 
 
 @transaction.atomic
@@ -158,15 +166,18 @@ def record_skills_check(
 ) -> SkillsCheck:
     """Score the check, place the level, store it with what would help. Raises ValidationError."""
     errors: dict = {}
+    # On their own the person reads "you"; with an officer or a Friend, "they".
+    you = source == SkillsCheck.Source.SELF
+    who = "you" if you else "they"
     tasks = _choices(errors, "tasks", tasks, skills.ALL_TASKS, what="skills", required=False)
     if connection not in dict(skills.CONNECTION_CHOICES):
-        _add(errors, "connection", "Select how they get online")
+        _add(errors, "connection", f"Select how {who} get online")
     if confidence is not None and confidence not in range(1, 6):
-        _add(errors, "confidence", "Select how confident they feel, from 1 to 5")
+        _add(errors, "confidence", CONFIDENCE_MESSAGE[you])
     if source not in SkillsCheck.Source.values:
         _add(errors, "source", "Unknown source of the check")
     try:
-        answers, placement = clean_routing(routing)
+        answers, placement = clean_routing(routing, you=you)
     except ValidationError as error:
         errors.update(error.message_dict)
     _raise(errors)
@@ -444,8 +455,10 @@ def approve_friend(
     friend = DigitalFriend.objects.select_for_update().get(pk=friend.pk)
     today = timezone.localdate()
     errors: dict = {}
-    if friend.status == DigitalFriend.Status.APPROVED:
+    if friend.status in (DigitalFriend.Status.APPROVED, DigitalFriend.Status.PAUSED):
         _add(errors, "__all__", f"{friend.full_name} is already approved")
+    elif friend.status == DigitalFriend.Status.DECLINED:
+        _add(errors, "__all__", f"{friend.full_name} was declined and cannot be approved")
     for name, value, what in [
         ("safeguarding_trained_on", safeguarding_trained_on, "safeguarding training"),
         ("data_protection_trained_on", data_protection_trained_on, "data protection training"),
@@ -502,6 +515,146 @@ def approve_friend(
 
 
 @transaction.atomic
+def decline_friend(
+    *, actor, friend: DigitalFriend, reason: str, request: HttpRequest | None = None
+) -> DigitalFriend:
+    """Turn down an applicant after checks: kept, listed as declined, with no sign-in account."""
+    friend = DigitalFriend.objects.select_for_update().get(pk=friend.pk)
+    errors: dict = {}
+    if friend.status != DigitalFriend.Status.APPLIED:
+        _add(
+            errors,
+            "__all__",
+            f"Only someone waiting for checks can be declined: {friend.full_name} is "
+            f"{friend.get_status_display().lower()}",
+        )
+    reason = _text(
+        errors,
+        "reason",
+        reason,
+        required_message="Enter why they are not being approved",
+        what="The reason",
+    )
+    _raise(errors)
+    friend.status = DigitalFriend.Status.DECLINED
+    friend.declined_at = timezone.now()
+    friend.declined_by = actor if _is_staff(actor) else None
+    friend.decline_reason = reason
+    friend.save(
+        update_fields=["status", "declined_at", "declined_by", "decline_reason", "changed_at"]
+    )
+    audit.record(
+        actor=actor,
+        action="update",
+        object_type="digital_friend",
+        object_id=friend.pk,
+        fields=["status", "decline_reason"],
+        detail="Declined",
+        request=request,
+    )
+    return friend
+
+
+# What a coordinator may change on a Friend's record (name and kind stay as signed up).
+EDITABLE_FRIEND_FIELDS = [
+    "email",
+    "phone",
+    "topics",
+    "languages",
+    "places",
+    "availability",
+    "postcode",
+    "capacity",
+]
+
+
+def clean_friend_changes(
+    *, friend: DigitalFriend, dbs_checked_on: datetime.date | None = None, **changes
+) -> dict:
+    """The changes checked as at sign-up, plus: home visits only with a DBS check once approved."""
+    errors: dict = {}
+    data: dict = {}
+    details = {
+        "full_name": friend.full_name,
+        "kind": friend.kind,
+        "available_from": None,
+        **changes,
+    }
+    try:
+        data = clean_friend(**details)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if dbs_checked_on is not None and dbs_checked_on > timezone.localdate():
+        _add(errors, "dbs_checked_on", "The date of their DBS check must be today or in the past")
+    checked = friend.status != DigitalFriend.Status.APPLIED
+    if (
+        checked
+        and "home_visit" in (data.get("places") or changes.get("places") or [])
+        and dbs_checked_on is None
+        and "dbs_checked_on" not in errors
+    ):
+        _add(errors, "dbs_checked_on", "Enter the date of their DBS check: they offer home visits")
+    _raise(errors)
+    cleaned = {name: data[name] for name in EDITABLE_FRIEND_FIELDS}
+    cleaned["dbs_checked_on"] = dbs_checked_on
+    return cleaned
+
+
+@transaction.atomic
+def update_friend(
+    *,
+    actor,
+    friend: DigitalFriend,
+    email: str,
+    phone: str,
+    topics: Iterable[str],
+    languages: Iterable[str],
+    places: Iterable[str],
+    availability: Iterable[str],
+    postcode: str,
+    capacity: int | None,
+    dbs_checked_on: datetime.date | None = None,
+    request: HttpRequest | None = None,
+) -> DigitalFriend:
+    """Change a Friend's contact details, topics, languages, places, times or capacity.
+
+    Lowering the capacity below their current load ends nobody's help: they are simply offered
+    nobody new until a place frees up. The e-mail they sign in with is not changed here.
+    """
+    friend = DigitalFriend.objects.select_for_update().get(pk=friend.pk)
+    if friend.status == DigitalFriend.Status.DECLINED:
+        raise ValidationError({"__all__": [f"{friend.full_name} was declined"]})
+    data = clean_friend_changes(
+        friend=friend,
+        dbs_checked_on=dbs_checked_on,
+        email=email,
+        phone=phone,
+        topics=topics,
+        languages=languages,
+        places=places,
+        availability=availability,
+        postcode=postcode,
+        capacity=capacity,
+    )
+    changed = [name for name, value in data.items() if getattr(friend, name) != value]
+    if not changed:
+        return friend
+    for name in changed:
+        setattr(friend, name, data[name])
+    friend.save(update_fields=[*changed, "changed_at"])
+    audit.record(
+        actor=actor,
+        action="update",
+        object_type="digital_friend",
+        object_id=friend.pk,
+        fields=changed,
+        detail="Details changed",
+        request=request,
+    )
+    return friend
+
+
+@transaction.atomic
 def set_friend_paused(*, actor, friend: DigitalFriend, paused: bool, request=None) -> DigitalFriend:
     friend = DigitalFriend.objects.select_for_update().get(pk=friend.pk)
     allowed = DigitalFriend.Status.APPROVED if paused else DigitalFriend.Status.PAUSED
@@ -532,12 +685,14 @@ def set_friend_paused(*, actor, friend: DigitalFriend, paused: bool, request=Non
 # --- Help requests and matching ----------------------------------------------------------
 
 
-@transaction.atomic
-def make_help_request(
+# How an officer was in touch with the resident when referring them.
+REFERRAL_CHANNELS = {"face_to_face": "Face to face", "phone": "On the phone"}
+
+
+def clean_help_request(
     *,
-    actor,
     source: str,
-    resident: Resident | None = None,
+    has_resident: bool,
     name: str,
     phone: str = "",
     email: str = "",
@@ -548,8 +703,8 @@ def make_help_request(
     places: Iterable[str],
     availability: Iterable[str],
     postcode: str = "",
-    request: HttpRequest | None = None,
-) -> HelpRequest:
+) -> dict:
+    """The request's details checked; ValidationError with a message per field."""
     errors: dict = {}
     if source not in HelpRequest.Source.values:
         _add(errors, "source", "Unknown source of the request")
@@ -606,9 +761,61 @@ def make_help_request(
         and "email" not in errors
     ):
         _add(errors, "phone", "Enter a phone number or an e-mail address so we can contact you")
-    if consents_to_text and not data["phone"] and "phone" not in errors and resident is None:
+    if consents_to_text and not data["phone"] and "phone" not in errors and not has_resident:
         _add(errors, "phone", "Enter a mobile number for the texts, or untick texts")
     _raise(errors)
+    return data
+
+
+@transaction.atomic
+def make_help_request(
+    *,
+    actor,
+    source: str,
+    resident: Resident | None = None,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    consents_to_text: bool = False,
+    goal: str,
+    topics: Iterable[str],
+    language: str = "English",
+    places: Iterable[str],
+    availability: Iterable[str],
+    postcode: str = "",
+    contact_channel: str = "",
+    request: HttpRequest | None = None,
+) -> HelpRequest:
+    """`contact_channel` is how an officer referring a resident was in touch with them
+    (face_to_face, the default, or phone); other sources have a fixed channel."""
+    data = clean_help_request(
+        source=source,
+        has_resident=resident is not None,
+        name=name,
+        phone=phone,
+        email=email,
+        consents_to_text=consents_to_text,
+        goal=goal,
+        topics=topics,
+        language=language,
+        places=places,
+        availability=availability,
+        postcode=postcode,
+    )
+    if source == HelpRequest.Source.OFFICER:
+        contact_channel = contact_channel or "face_to_face"
+        if contact_channel not in REFERRAL_CHANNELS:
+            raise ValidationError(
+                {
+                    "contact_channel": [
+                        "Select whether you spoke to them face to face or on the phone"
+                    ]
+                }
+            )
+        channel = contact_channel
+    else:
+        # The public form, or a colleague filling in the staff form for themselves: online.
+        channel = "digital"
     if resident is not None:
         resident = Resident.objects.select_for_update().get(pk=resident.pk)
         if resident.merged_into_id:
@@ -646,7 +853,7 @@ def make_help_request(
         service="help_request",
         source=help_request,
         team=team,
-        channel="digital" if source == HelpRequest.Source.PUBLIC else "",
+        channel=channel,
     )
     service_events.record(
         name="inclusion.help_request",
@@ -1088,11 +1295,12 @@ def change_event_capacity(*, actor, event: Event, capacity: int | None, request=
     return event
 
 
-def _promote_waiting(event: Event) -> int:
+def _promote_waiting(event: Event) -> list[EventSignup]:
+    """Give free places to the waiting list, first come first served; returns who moved up."""
     booked = event.signups.filter(status=EventSignup.Status.BOOKED).count()
     free = event.capacity - booked
     if free <= 0:
-        return 0
+        return []
     waiting = list(
         event.signups.filter(status=EventSignup.Status.WAITING).order_by("signed_up_at", "id")[
             :free
@@ -1101,7 +1309,39 @@ def _promote_waiting(event: Event) -> int:
     EventSignup.objects.filter(pk__in=[s.pk for s in waiting]).update(
         status=EventSignup.Status.BOOKED
     )
-    return len(waiting)
+    return waiting
+
+
+def _tell_promoted(*, actor, event: Event, signups: list[EventSignup], request=None) -> list[str]:
+    """Text each person moved off the waiting list; who can't be texted comes back as a warning."""
+    from doorstep.messaging import services as messaging
+
+    local = timezone.localtime(event.starts_at)
+    warnings = []
+    for signup in signups:
+        body = (
+            f"Hello {signup.name.split(' ')[0]}, a place is free: you are now booked on "
+            f"{event.title}, {local:%A} {local.day} {local:%B} at {local:%H:%M}, {event.place}."
+        )
+        key = f"inclusion:event_signup:{signup.pk}:promoted"
+        try:
+            if signup.resident_id:
+                messaging.send_message(
+                    resident=signup.resident,
+                    actor=actor,
+                    body=body,
+                    kind="one_off",
+                    idempotency_key=key,
+                    request=request,
+                )
+            elif signup.phone:
+                messaging.send_system_text(number=signup.phone, body=body, idempotency_key=key)
+            else:
+                warnings.append(f"No text to {signup.name}: tell them they have a place")
+        except ValidationError as error:
+            # NotTextable (no consent, opted out…) is a ValidationError too: carry on.
+            warnings.append(f"No text to {signup.name}: {error.messages[0]}")
+    return warnings
 
 
 @transaction.atomic
@@ -1138,24 +1378,46 @@ def sign_up_for_event(
     return signup
 
 
+@dataclass
+class Cancelled:
+    signup: EventSignup
+    promoted: list[EventSignup] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
 @transaction.atomic
-def cancel_signup(*, actor, signup: EventSignup, request=None) -> EventSignup:
+def cancel_signup(*, actor, signup: EventSignup, request=None) -> Cancelled:
+    """Cancel a booking or a place on the waiting list; the first waiting moves up, with a text."""
     signup = EventSignup.objects.select_for_update().get(pk=signup.pk)
     if signup.status == EventSignup.Status.CANCELLED:
-        return signup
+        return Cancelled(signup)
+    event = Event.objects.select_for_update().get(pk=signup.event_id)
     signup.status = EventSignup.Status.CANCELLED
     signup.save(update_fields=["status"])
-    _promote_waiting(Event.objects.select_for_update().get(pk=signup.event_id))
+    promoted = _promote_waiting(event)
     audit.record(
         actor=actor,
         action="update",
         object_type="digital_event_signup",
         object_id=signup.pk,
+        resident_id=signup.resident_id,
         fields=["status"],
         detail="Cancelled",
         request=request,
     )
-    return signup
+    for moved in promoted:
+        audit.record(
+            actor=actor,
+            action="update",
+            object_type="digital_event_signup",
+            object_id=moved.pk,
+            resident_id=moved.resident_id,
+            fields=["status"],
+            detail="Moved up from the waiting list",
+            request=request,
+        )
+    warnings = _tell_promoted(actor=actor, event=event, signups=promoted, request=request)
+    return Cancelled(signup, promoted, warnings)
 
 
 @transaction.atomic

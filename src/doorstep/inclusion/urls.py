@@ -29,8 +29,11 @@ urlpatterns = [
     path("coordinate/friends/new/", coordinator.friend_new, name="friend_new"),
     path("coordinate/friends/<int:pk>/", coordinator.friend_detail, name="friend"),
     path("coordinate/friends/<int:pk>/pause/", coordinator.friend_pause, name="friend_pause"),
+    path("coordinate/friends/<int:pk>/edit/", coordinator.friend_edit, name="friend_edit"),
+    path("coordinate/friends/<int:pk>/decline/", coordinator.friend_decline, name="friend_decline"),
     path("coordinate/events/", coordinator.events_manage, name="events_manage"),
     path("coordinate/events/<int:pk>/", coordinator.event_manage, name="event_manage"),
+    path("coordinate/bookings/<int:pk>/cancel/", coordinator.booking_cancel, name="booking_cancel"),
     path("coordinate/impact/", coordinator.impact, name="impact"),
     # Digital Friends: only their own matches.
     path("my-learners/", friend.my_learners, name="my_learners"),

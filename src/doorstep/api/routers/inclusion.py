@@ -126,6 +126,11 @@ class HelpRequestIn(Schema):
     places: list[str] = Field(description=PLACE_HELP)
     availability: list[str] = Field(description=SLOT_HELP)
     postcode: str = ""
+    contact_channel: str = Field(
+        "",
+        description="For an officer's referral: face_to_face (the default) or phone, "
+        "how the officer was in touch with the resident",
+    )
 
 
 class HelpRequestOut(Schema):

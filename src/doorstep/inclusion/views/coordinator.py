@@ -17,6 +17,8 @@ from ..forms import (
     AdminFriendForm,
     ApproveForm,
     CapacityForm,
+    DeclineFriendForm,
+    EditFriendForm,
     EventForm,
     ImpactForm,
     OfferForm,
@@ -177,6 +179,53 @@ def friend_detail(request, pk: int):
 
 
 @permission_required(COORDINATE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def friend_edit(request, pk: int):
+    friend = get_object_or_404(DigitalFriend, pk=pk)
+    form = EditFriendForm(
+        request.POST if request.method == "POST" else None,
+        friend=friend,
+        initial=EditFriendForm.initial_for(friend),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_friend(
+                actor=request.user, friend=friend, request=request, **form.service_arguments()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{friend.full_name}'s details saved")
+            return redirect(friend)
+    return render(
+        request, "inclusion/coordinator/friend_edit.html", {"friend": friend, "form": form}
+    )
+
+
+@permission_required(COORDINATE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def friend_decline(request, pk: int):
+    friend = get_object_or_404(DigitalFriend, pk=pk)
+    form = DeclineFriendForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_friend(
+                actor=request.user,
+                friend=friend,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{friend.full_name} declined. No account was made")
+            return redirect(friend)
+    return render(
+        request, "inclusion/coordinator/friend_decline.html", {"friend": friend, "form": form}
+    )
+
+
+@permission_required(COORDINATE, raise_exception=True)
 @require_POST
 def friend_pause(request, pk: int):
     friend = get_object_or_404(DigitalFriend, pk=pk)
@@ -260,6 +309,20 @@ def event_manage(request, pk: int):
         "topics": skills.labels(event.topics, skills.TOPICS),
     }
     return render(request, "inclusion/coordinator/event.html", context)
+
+
+@permission_required(COORDINATE, raise_exception=True)
+@require_POST
+def booking_cancel(request, pk: int):
+    signup = get_object_or_404(EventSignup.objects.select_related("event"), pk=pk)
+    cancelled = services.cancel_signup(actor=request.user, signup=signup, request=request)
+    note = f"{signup.name}'s place cancelled"
+    if cancelled.promoted:
+        note += ". Moved up from the waiting list: " + ", ".join(s.name for s in cancelled.promoted)
+    messages.success(request, note)
+    for warning in cancelled.warnings:
+        messages.warning(request, warning)
+    return redirect("inclusion:event_manage", pk=signup.event_id)
 
 
 @permission_required(COORDINATE, raise_exception=True)

@@ -12,7 +12,7 @@ from doorstep.messaging import services as messaging
 from doorstep.residents.models import Resident
 
 from .. import queries, scale, services, skills
-from ..forms import AccessNeedsForm, HelpRequestForm, SkillsCheckForm
+from ..forms import AccessNeedsForm, HelpRequestForm, ReferralForm, SkillsCheckForm
 from ..models import HelpRequest, SkillsCheck
 
 
@@ -122,8 +122,8 @@ def access_needs(request, resident_pk: int):
     )
 
 
-def _request_form(request, initial: dict):
-    return HelpRequestForm(request.POST if request.method == "POST" else None, initial=initial)
+def _request_form(request, initial: dict, form_class=HelpRequestForm):
+    return form_class(request.POST if request.method == "POST" else None, initial=initial)
 
 
 @permission_required("inclusion.add_helprequest", raise_exception=True)
@@ -139,8 +139,9 @@ def refer(request, resident_pk: int):
         "language": resident.language or "English",
         "postcode": resident.postcode,
         "topics": [topic] if topic in skills.TOPICS else [],
+        "contact_channel": "face_to_face",
     }
-    form = _request_form(request, initial)
+    form = _request_form(request, initial, ReferralForm)
     if request.method == "POST" and form.is_valid():
         try:
             services.make_help_request(

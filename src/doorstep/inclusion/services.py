@@ -1061,24 +1061,49 @@ def send_learner_reminder(*, match_id: int) -> bool:
     return True
 
 
-@transaction.atomic
-def decline_match(*, actor, match: Match, request=None) -> Match:
+def _close_match(
+    *,
+    actor,
+    match: Match,
+    expected: str,
+    to: str,
+    request_status: str,
+    refusal: str,
+    detail: str,
+    request=None,
+) -> Match:
+    """Move a match on from `expected` to `to`, and its help request to `request_status`."""
     match = Match.objects.select_for_update().get(pk=match.pk)
-    if match.status != Match.Status.OFFERED:
-        raise ValidationError({"__all__": ["This match is no longer waiting to be accepted"]})
-    match.status = Match.Status.DECLINED
+    if match.status != expected:
+        raise ValidationError({"__all__": [refusal]})
+    match.status = to
     match.save(update_fields=["status"])
-    HelpRequest.objects.filter(pk=match.help_request_id).update(status=HelpRequest.Status.WAITING)
+    HelpRequest.objects.filter(pk=match.help_request_id).update(status=request_status)
     audit.record(
         actor=actor,
         action="update",
         object_type="match",
         object_id=match.pk,
         fields=["status"],
-        detail="Declined",
+        detail=detail,
         request=request,
     )
     return match
+
+
+@transaction.atomic
+def decline_match(*, actor, match: Match, request=None) -> Match:
+    """The Friend (or coordinator) turns the offer down: the request waits for another Friend."""
+    return _close_match(
+        actor=actor,
+        match=match,
+        expected=Match.Status.OFFERED,
+        to=Match.Status.DECLINED,
+        request_status=HelpRequest.Status.WAITING,
+        refusal="This match is no longer waiting to be accepted",
+        detail="Declined",
+        request=request,
+    )
 
 
 # --- Sessions ---------------------------------------------------------------------------------
@@ -1450,22 +1475,16 @@ def record_attendance(*, actor, event: Event, attended_ids: Iterable[int], reque
 @transaction.atomic
 def end_match(*, actor, match: Match, request=None) -> Match:
     """Helping has finished: the Friend's place is free again and the request is closed."""
-    match = Match.objects.select_for_update().get(pk=match.pk)
-    if match.status != Match.Status.ACCEPTED:
-        raise ValidationError({"__all__": ["Only a match that was accepted can be ended"]})
-    match.status = Match.Status.ENDED
-    match.save(update_fields=["status"])
-    HelpRequest.objects.filter(pk=match.help_request_id).update(status=HelpRequest.Status.CLOSED)
-    audit.record(
+    return _close_match(
         actor=actor,
-        action="update",
-        object_type="match",
-        object_id=match.pk,
-        fields=["status"],
+        match=match,
+        expected=Match.Status.ACCEPTED,
+        to=Match.Status.ENDED,
+        request_status=HelpRequest.Status.CLOSED,
+        refusal="Only a match that was accepted can be ended",
         detail="Ended",
         request=request,
     )
-    return match
 
 
 # --- Merging ----------------------------------------------------------------------------------

@@ -363,6 +363,24 @@ def test_ending_a_match_frees_the_place(accepted, friend):
     assert Match.objects.get().status == "ended"
 
 
+def test_declining_an_offer_puts_the_request_back_in_the_queue(team_leader, help_request, friend):
+    match = services.offer_match(actor=team_leader, help_request=help_request, friend=friend)
+    services.decline_match(actor=friend.staff, match=match)
+    match.refresh_from_db()
+    help_request.refresh_from_db()
+    assert match.status == "declined"
+    assert help_request.status == "waiting"
+    assert queries.live_load([friend.pk]) == {}
+    with pytest.raises(ValidationError, match="no longer waiting to be accepted"):
+        services.decline_match(actor=friend.staff, match=match)
+
+
+def test_only_an_accepted_match_can_be_ended(team_leader, help_request, friend):
+    match = services.offer_match(actor=team_leader, help_request=help_request, friend=friend)
+    with pytest.raises(ValidationError, match="Only a match that was accepted"):
+        services.end_match(actor=friend.staff, match=match)
+
+
 def future_event(actor, capacity=2):
     start = timezone.now() + datetime.timedelta(days=5)
     return services.create_event(

@@ -152,7 +152,7 @@ def test_the_public_pages_are_accessible(page, live_server, transactional_db):
     assert_accessible(page)
     page.get_by_role("button", name="See my result").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Select whether they have ever used the internet"
+        "Select whether you have ever used the internet"
     )
     assert_accessible(page)
     page.goto("/inclusion/volunteer/")

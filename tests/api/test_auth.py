@@ -6,8 +6,9 @@ from django.test import Client
 from django.utils import timezone
 
 from doorstep.api import services
-from doorstep.api.models import ApiToken, hash_token
+from doorstep.api.models import ApiToken
 from doorstep.core.models import AuditEvent
+from doorstep.core.tokens import hash_token
 
 from ..factories import ResidentFactory
 from .conftest import ApiClient

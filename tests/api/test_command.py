@@ -3,8 +3,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from doorstep.api.models import ApiToken, hash_token
+from doorstep.api.models import ApiToken
 from doorstep.core.models import AuditEvent
+from doorstep.core.tokens import hash_token
 
 from ..factories import ResidentFactory
 

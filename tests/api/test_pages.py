@@ -2,8 +2,9 @@ import pytest
 from django.urls import reverse
 
 from doorstep.api import services
-from doorstep.api.models import ApiToken, hash_token
+from doorstep.api.models import ApiToken
 from doorstep.core.models import AuditEvent
+from doorstep.core.tokens import hash_token
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,12 @@
 """Bearer tokens for the API: one token per integration, only its SHA-256 kept."""
 
-import secrets
 from dataclasses import dataclass
 
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
+
+from doorstep.core import tokens
 
 from .models import ApiToken
 
@@ -16,7 +17,7 @@ DISPLAY_PREFIX_LENGTH = 12
 
 
 def generate_token() -> str:
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return TOKEN_PREFIX + tokens.new_token(32)
 
 
 @dataclass(frozen=True)

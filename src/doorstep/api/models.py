@@ -1,14 +1,8 @@
 """Tokens that let another system use the API on behalf of a named integration."""
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ApiToken(models.Model):

@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from doorstep.core import audit
 from doorstep.core.models import TimelineEvent
+from doorstep.core.tokens import hash_token
 from doorstep.residents import services as resident_services
 from doorstep.residents.models import Resident
 
 from .auth import DISPLAY_PREFIX_LENGTH, ApiActor, generate_token
-from .models import ApiToken, hash_token
+from .models import ApiToken
 
 # Writing last_used_at on every request would turn each read into a write.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)

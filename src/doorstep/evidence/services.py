@@ -17,7 +17,6 @@ import datetime
 import hashlib
 import logging
 import re
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -30,8 +29,9 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from doorstep.cases.models import Case
-from doorstep.core import audit, service_events, timeline
+from doorstep.core import audit, service_events, timeline, tokens
 from doorstep.core.models import Team
+from doorstep.core.tokens import hash_token
 from doorstep.residents.models import Resident
 
 from .filetypes import HEAD_BYTES, RefusedFile, check_size, quoted, safe_filename, sniff
@@ -63,11 +63,7 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def make_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return tokens.new_token(TOKEN_BYTES)
 
 
 def link_url(token: str) -> str:

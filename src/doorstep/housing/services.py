@@ -3,14 +3,13 @@
 import datetime
 import hashlib
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from doorstep.core import audit, service_events, timeline
+from doorstep.core import audit, service_events, throttle, timeline
 from doorstep.residents.models import ExternalIdentifier
 
 from . import estimator, importing, queries
@@ -304,16 +303,12 @@ def _failure_keys(reference: str, ip: str | None) -> list[str]:
 
 
 def _locked(keys: list[str]) -> bool:
-    return any((cache.get(key) or 0) >= LOOKUP_FAILURE_LIMIT for key in keys)
+    return any(throttle.reached(key, LOOKUP_FAILURE_LIMIT) for key in keys)
 
 
 def _count_failure(keys: list[str]) -> None:
     for key in keys:
-        cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
+        throttle.count(key, LOOKUP_WINDOW_SECONDS)
 
 
 def lookup_position(

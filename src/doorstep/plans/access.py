@@ -9,12 +9,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from doorstep.core import audit
+from doorstep.core import audit, throttle
 
 from . import services
 
@@ -48,15 +47,6 @@ def _guess_key(request) -> str:
     return f"plans:link-guesses:{audit.client_ip(request) or 'unknown'}"
 
 
-def _count_guess(request) -> None:
-    key = _guess_key(request)
-    cache.add(key, 0, GUESS_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, GUESS_WINDOW_SECONDS)
-
-
 def refused(request, message: str, status: int):
     return render(request, "plans/resident/refused.html", {"message": message}, status=status)
 
@@ -71,11 +61,11 @@ def resident_page(*, needs_code: bool = True):
         @never_cache
         @wraps(view)
         def wrapper(request, token: str, *args, **kwargs):
-            if (cache.get(_guess_key(request)) or 0) >= settings.PLAN_LINK_GUESS_LIMIT:
+            if throttle.reached(_guess_key(request), settings.PLAN_LINK_GUESS_LIMIT):
                 return refused(request, TOO_MANY_GUESSES, 429)
             link = services.find_link(token)
             if link is None:
-                _count_guess(request)
+                throttle.count(_guess_key(request), GUESS_WINDOW_SECONDS)
                 raise Http404
             if not link.is_live():
                 end(request, link)

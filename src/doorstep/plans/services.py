@@ -10,7 +10,6 @@ or the resident through their texted link (`by_resident=True`, no actor).
 """
 
 import datetime
-import hashlib
 import secrets
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -24,7 +23,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from doorstep.cases.models import Case
-from doorstep.core import audit, service_events, timeline
+from doorstep.core import audit, service_events, timeline, tokens
+from doorstep.core.tokens import hash_token
 from doorstep.messaging import services as messaging
 from doorstep.residents.models import Resident
 
@@ -786,10 +786,6 @@ def agree_plan(
 # --- Sharing: links and codes ----------------------------------------------------------------
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _hash_code(link_id: int, code: str) -> str:
     return salted_hmac(CODE_SALT, f"{link_id}:{code}", algorithm="sha256").hexdigest()
 
@@ -816,7 +812,7 @@ def share_plan(
     resident = plan.resident
     if resident.merged_into_id is not None:
         raise ValidationError("This record was merged into another")
-    token = secrets.token_urlsafe(24)
+    token = tokens.new_token(24)
     now = timezone.now()
     link = ResidentLink.objects.create(
         plan=plan,

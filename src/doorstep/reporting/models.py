@@ -3,8 +3,6 @@
 Reporting reads `core.ServiceEvent`; the only events it writes are `survey.answered`.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -94,10 +92,6 @@ class CostSettings(models.Model):
 
     def __str__(self) -> str:
         return "Cost settings"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class SurveyInvitation(models.Model):

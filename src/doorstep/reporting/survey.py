@@ -12,16 +12,16 @@ and, where the resident agreed to texts, `invite(..., resident=r, by_text=True)`
 """
 
 import re
-import secrets
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from doorstep.core import audit, service_events
+from doorstep.core import audit, service_events, tokens
+from doorstep.core.tokens import hash_token
 
-from .models import SurveyInvitation, hash_token
+from .models import SurveyInvitation
 
 ANSWERED_EVENT = "survey.answered"
 LIFETIME = timedelta(days=30)
@@ -54,7 +54,7 @@ def invite(
     With by_text, the resident gets "Reply 1 to 5" once, if they can be texted.
     """
     object_type, object_id = _source_ref(source)
-    token = secrets.token_urlsafe(24)
+    token = tokens.new_token(24)
     team_id = getattr(team, "pk", team)
     try:
         with transaction.atomic():

@@ -15,7 +15,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpResponse
@@ -25,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from doorstep.core import audit
+from doorstep.core import audit, throttle
 from doorstep.reporting import survey
 
 from .. import services
@@ -45,21 +44,12 @@ def _guess_key(request) -> str:
     return f"evidence:link-guesses:{audit.client_ip(request) or 'unknown'}"
 
 
-def _count_guess(request) -> None:
-    key = _guess_key(request)
-    cache.add(key, 0, GUESS_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, GUESS_WINDOW_SECONDS)
-
-
 def _lookup(request, token: str) -> EvidenceRequest:
-    if (cache.get(_guess_key(request)) or 0) >= settings.EVIDENCE_LINK_GUESS_LIMIT:
+    if throttle.reached(_guess_key(request), settings.EVIDENCE_LINK_GUESS_LIMIT):
         raise _TooManyGuesses
     evidence_request = services.find_request_by_token(token)
     if evidence_request is None:
-        _count_guess(request)
+        throttle.count(_guess_key(request), GUESS_WINDOW_SECONDS)
         raise Http404
     return evidence_request
 

@@ -180,3 +180,14 @@ def simulator_thread(number: str) -> list[SimulatedText]:
         )
     )
     return sorted(chain(received, sent), key=lambda text: text.at)
+
+
+def texts_with_key_prefix(*, resident_id: int, prefix: str):
+    """The texts another capability sent this resident under keys starting `prefix`, oldest first.
+
+    Capabilities send with idempotency keys like "evidence:<request id>:…", so this finds the
+    texts one evidence request (or plan) sent without that app reading the messages table.
+    """
+    return Message.objects.filter(
+        resident_id=resident_id, idempotency_key__startswith=prefix
+    ).order_by("created_at")

@@ -2,6 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from doorstep.core.validators import (
+    GEOGRAPHIC_AREAS,
+    POSTCODE_AREAS,
+    looks_like_postcode,
     normalise_ni_number,
     normalise_phone,
     normalise_postcode,
@@ -43,7 +46,28 @@ def test_postcodes_are_normalised(typed, expected):
     assert normalise_postcode(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["E8", "ABC 123", "E8 1DYY", "Q1 1AA", "12345"])
+def test_every_area_is_two_letters_at_most_and_the_list_is_complete():
+    assert len(GEOGRAPHIC_AREAS) == 121
+    assert all(1 <= len(area) <= 2 and area.isalpha() for area in POSTCODE_AREAS)
+
+
+def test_looks_like_postcode_uses_the_same_areas():
+    assert looks_like_postcode("e8 1dy")
+    assert not looks_like_postcode("NF1 1AA")
+
+
+@pytest.mark.parametrize(
+    "typed", ["je2 3ab", "GY1 1AA", "IM1 1AA", "BT1 1AA", "ZE1 0AA", "GIR 0AA"]
+)
+def test_crown_dependency_northern_ireland_and_island_postcodes_are_accepted(typed):
+    assert normalise_postcode(typed) == typed.upper()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    # NF, XY and EJ have the right shape but are no postcode area; BF1 and BX1 are not homes.
+    ["E8", "ABC 123", "E8 1DYY", "Q1 1AA", "12345", "NF1 1AA", "EJ1 1AA", "BF1 1AA", "BX1 1LT"],
+)
 def test_bad_postcodes_are_refused(typed):
     with pytest.raises(ValidationError, match="real postcode"):
         normalise_postcode(typed)

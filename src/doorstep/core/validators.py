@@ -87,18 +87,41 @@ POSTCODE_RE = re.compile(
 )
 
 
+# The postcode areas (the letters before the first digit) that exist. Source: Royal Mail's
+# Postcode Address File as summarised by the ONS Postcode Directory (121 geographic areas in
+# Great Britain and Northern Ireland), plus the Crown Dependencies (Guernsey, Jersey, Isle of
+# Man), which residents may move from. Non-geographic areas (BF for British Forces, BX for
+# bulk mail) are not places a resident lives, so they are refused. GIR 0AA is Girobank's.
+GEOGRAPHIC_AREAS = frozenset(
+    """
+    AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY
+    E EC EH EN EX FK FY G GL GU HA HD HG HP HR HS HU HX IG IP IV KA KT KW KY L LA LD LE LL LN LS
+    LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO
+    SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
+    """.split()
+)
+CROWN_DEPENDENCY_AREAS = frozenset({"GY", "JE", "IM"})
+POSTCODE_AREAS = GEOGRAPHIC_AREAS | CROWN_DEPENDENCY_AREAS
+
+
+def _is_postcode(compact: str) -> bool:
+    if not POSTCODE_RE.match(compact):
+        return False
+    return compact == "GIR0AA" or re.match(r"[A-Z]+", compact).group() in POSTCODE_AREAS
+
+
 def normalise_postcode(value: str) -> str:
     """'e8  1dy' -> 'E8 1DY'."""
     compact = re.sub(r"\s+", "", (value or "")).upper()
     if not compact:
         raise ValidationError("Enter a postcode", code="required")
-    if not POSTCODE_RE.match(compact):
+    if not _is_postcode(compact):
         raise ValidationError("Enter a real postcode, like E8 1DY", code="invalid")
     return f"{compact[:-3]} {compact[-3:]}"
 
 
 def looks_like_postcode(text: str) -> bool:
-    return bool(POSTCODE_RE.match(re.sub(r"\s+", "", text).upper()))
+    return _is_postcode(re.sub(r"\s+", "", text).upper())
 
 
 # --- National Insurance numbers ------------------------------------------------------------

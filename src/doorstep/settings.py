@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "doorstep.core.error_pages.ErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "doorstep.urls"
@@ -256,6 +257,10 @@ COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Doorstep council")
 COUNCIL_LOGO_URL = os.environ.get("COUNCIL_LOGO_URL", "")
 BRAND_COLOUR = os.environ.get("BRAND_COLOUR", "#1d70b8")
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Doorstep")
+# How residents reach the council, shown on error pages and wherever a resident may need help.
+COUNCIL_CONTACT_PHONE = os.environ.get("COUNCIL_CONTACT_PHONE", "")
+COUNCIL_CONTACT_EMAIL = os.environ.get("COUNCIL_CONTACT_EMAIL", "")
+COUNCIL_CONTACT_HOURS = os.environ.get("COUNCIL_CONTACT_HOURS", "")
 
 # Texts (see docs/configuration.md). The local outbox keeps texts on this server and shows them
 # on the phone simulator page; "notify" and "twilio" send real texts.

@@ -17,3 +17,8 @@ urlpatterns = [
     path("integrations/", include("doorstep.api.page_urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler400 = "doorstep.core.error_pages.bad_request"
+handler403 = "doorstep.core.error_pages.permission_denied"
+handler404 = "doorstep.core.error_pages.page_not_found"
+handler500 = "doorstep.core.error_pages.server_error"

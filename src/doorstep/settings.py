@@ -266,7 +266,10 @@ COUNCIL_CONTACT_HOURS = os.environ.get("COUNCIL_CONTACT_HOURS", "")
 # on the phone simulator page; "notify" and "twilio" send real texts.
 SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "outbox")
 # Where providers reach Doorstep's callbacks, e.g. https://doorstep.example.gov.uk
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+# Locally it follows the port the server runs on (`PORT=8611 make run`).
+PUBLIC_BASE_URL = os.environ.get(
+    "PUBLIC_BASE_URL", f"http://localhost:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")

@@ -294,3 +294,12 @@ def test_values_are_inserted_verbatim_never_expanded(prefix, value, inner):
     text = render(f"{prefix}((x))", {"x": injected}, allowed={"x"})
     assert normalise(injected) in text
     assert text == normalise(prefix) + normalise(injected)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x0b", "\x0c", "\x85", "\r\n", "\r"])
+def test_pasted_line_separators_become_line_breaks_and_keep_the_text_gsm(separator):
+    text = f"Your appointment is on Monday.{separator}Bring your letter."
+    assert normalise(text) == "Your appointment is on Monday.\nBring your letter."
+    info = measure(normalise(text))
+    assert info.encoding == "GSM"
+    assert info.fragments == 1

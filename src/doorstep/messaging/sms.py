@@ -76,8 +76,10 @@ LOOK_ALIKES: dict[str, str | None] = {
     "\u3000": " ",  # ideographic space
 }
 _LOOK_ALIKE_TABLE = str.maketrans(LOOK_ALIKES)
-# Browsers post line breaks as CRLF; a phone shows one line break, so count one.
-_LINE_BREAKS = re.compile(r"\r\n?")
+# Browsers post line breaks as CRLF; a phone shows one line break, so count one. Text pasted
+# from documents and web pages brings other line and paragraph separators (line and paragraph
+# separator, vertical tab, form feed, next line): each would make the whole text UCS-2.
+_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 
 
 def normalise(text: str) -> str:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from doorstep.messaging.sms import (
     GSM_BASIC,
     GSM_EXTENSION,
+    LINE_SEPARATORS,
     LOOK_ALIKES,
     MAX_LENGTH,
     measure,
@@ -18,7 +19,9 @@ from doorstep.messaging.sms import (
 
 GSM_CHARS = "".join(sorted(GSM_BASIC))
 EXTENSION_CHARS = "".join(sorted(GSM_EXTENSION))
-NON_GSM = st.characters(exclude_characters=GSM_CHARS + EXTENSION_CHARS + "".join(LOOK_ALIKES))
+NON_GSM = st.characters(
+    exclude_characters=GSM_CHARS + EXTENSION_CHARS + "".join(LOOK_ALIKES) + LINE_SEPARATORS
+)
 
 
 def messages(text):

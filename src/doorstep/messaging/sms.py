@@ -79,7 +79,8 @@ _LOOK_ALIKE_TABLE = str.maketrans(LOOK_ALIKES)
 # Browsers post line breaks as CRLF; a phone shows one line break, so count one. Text pasted
 # from documents and web pages brings other line and paragraph separators (line and paragraph
 # separator, vertical tab, form feed, next line): each would make the whole text UCS-2.
-_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+LINE_SEPARATORS = "\u2028\u2029\x0b\x0c\x85"
+_LINE_BREAKS = re.compile(f"\r\n?|[{LINE_SEPARATORS}]")
 
 
 def normalise(text: str) -> str:

@@ -33,3 +33,22 @@ def test_healthz_says_which_part_is_failing(client, monkeypatch):
 
 def test_healthz_needs_no_sign_in_and_only_answers_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_from_elsewhere_says_only_ok_or_failing(client, monkeypatch):
+    monkeypatch.setitem(health.CHECKS, "storage", lambda: (_ for _ in ()).throw(OSError("disk")))
+    response = client.get("/healthz", REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 503
+    assert response.json() == {"status": "failing"}
+
+
+def test_healthz_through_the_proxy_is_not_from_this_machine(client):
+    response = client.get("/healthz", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_details_for_administrators_anywhere(client, administrator, officer):
+    client.force_login(officer)
+    assert "checks" not in client.get("/healthz", REMOTE_ADDR="203.0.113.9").json()
+    client.force_login(administrator)
+    assert "database" in client.get("/healthz", REMOTE_ADDR="203.0.113.9").json()["checks"]

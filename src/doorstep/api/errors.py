@@ -19,7 +19,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from doorstep.residents.models import Resident
 from doorstep.residents.services import EDITABLE_FIELDS, FIELD_LABELS, clean_resident_data
 
-from .auth import InvalidToken
+from .auth import InvalidToken, ScopeRefused
+from .models import Scope
 
 # The name of the body parameter in every operation; hidden from callers' error locations.
 BODY_PARAM = "payload"
@@ -190,6 +191,23 @@ def _unauthorised(request: HttpRequest, exc: AuthenticationError, api: NinjaAPI)
     return response
 
 
+def scope_refused_message(scope: str) -> str:
+    label = Scope(scope).label if scope in Scope.values else scope
+    return (
+        f"This API token may not do this: it needs the '{scope}' scope ({label}). "
+        "An Administrator can create a token that has it."
+    )
+
+
+def _forbidden(request: HttpRequest, exc: ScopeRefused, api: NinjaAPI) -> HttpResponse:
+    body = {"detail": scope_refused_message(exc.scope), "scope": exc.scope}
+    response = api.create_response(request, body, status=403)
+    response["WWW-Authenticate"] = (
+        f'Bearer realm="doorstep", error="insufficient_scope", scope="{exc.scope}"'
+    )
+    return response
+
+
 def _not_found(request: HttpRequest, exc: NotFoundError, api: NinjaAPI) -> HttpResponse:
     body: dict = {"detail": exc.detail}
     if exc.merged_into is not None:
@@ -201,4 +219,5 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(NinjaValidationError, lambda r, e: _schema_errors(r, e, api))
     api.add_exception_handler(DjangoValidationError, lambda r, e: _rule_errors(r, e, api))
     api.add_exception_handler(AuthenticationError, lambda r, e: _unauthorised(r, e, api))
+    api.add_exception_handler(ScopeRefused, lambda r, e: _forbidden(r, e, api))
     api.add_exception_handler(NotFoundError, lambda r, e: _not_found(r, e, api))

@@ -53,52 +53,87 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def friendly_message(error: dict) -> str:
-    """Plain-English text for a schema error, in the same voice as the resident rules."""
+class _Values(dict):
+    """Values for a message template; a value the error did not give reads as 'None'."""
+
+    def __missing__(self, key: str) -> str:
+        return "None"
+
+
+JSON_OBJECT = "Send the details as a JSON object"
+# Messages by error type: {label} as it reads inside a sentence, {Label} to start one, and
+# the error's own context (max_length, le, ge…).
+MESSAGES = {
+    "model_attributes_type": JSON_OBJECT,
+    "dict_type": JSON_OBJECT,
+    "model_type": JSON_OBJECT,
+    "string_too_long": "The {label} must be {max_length} characters or fewer",
+    "string_type": "{Label} must be text",
+    "bool_type": "{Label} must be true or false",
+    "bool_parsing": "{Label} must be true or false",
+    "list_type": "{Label} must be a list",
+    "int_type": "{Label} must be a whole number",
+    "int_parsing": "{Label} must be a whole number",
+    "int_from_float": "{Label} must be a whole number",
+    "less_than_equal": "{Label} must be {le} or less",
+    "greater_than_equal": "{Label} must be {ge} or more",
+}
+DATE_MESSAGE = "{Label} must be a real date, like 1980-02-01"
+
+
+def _field_of(error: dict) -> tuple[str, str]:
+    """The field's name and its label ('phone number 2' for the second phone)."""
     loc = list(error.get("loc") or [])
-    kind = error.get("type", "")
-    ctx = error.get("ctx") or {}
     position = None
     if len(loc) >= 2 and isinstance(loc[-1], int):
         position = loc[-1] + 1
         loc = loc[:-1]
     name = str(loc[-1]) if len(loc) > 1 else ""
-    label = _label(name)
     if position is not None and name == "phones":
-        label = f"phone number {position}"
-    if kind == "extra_forbidden":
-        if name in READ_ONLY_FIELDS:
-            return f"'{name}' cannot be changed"
-        return f"'{name}' is not a field of a resident record"
-    if kind == "missing":
-        if not name:
-            return "Send the details as a JSON object"
-        if name in ("first_name", "last_name"):
-            return f"Enter the resident's {label}"
-        return f"Enter {label}"
-    if kind in ("model_attributes_type", "dict_type", "model_type"):
-        return "Send the details as a JSON object"
-    if kind == "string_too_long":
-        return f"The {label} must be {ctx.get('max_length')} characters or fewer"
-    if kind == "string_type":
-        return f"{_sentence(label)} must be text"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"{_sentence(label)} must be true or false"
-    if kind.startswith(("date_", "datetime_")):
-        return f"{_sentence(label)} must be a real date, like 1980-02-01"
-    if kind == "literal_error":
-        if name == "preferred_contact":
-            return f"Choose how the resident prefers to be contacted: {ctx.get('expected')}"
-        return f"{_sentence(label)} must be one of {ctx.get('expected')}"
-    if kind == "list_type":
-        return f"{_sentence(label)} must be a list"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"{_sentence(label)} must be a whole number"
-    if kind == "less_than_equal":
-        return f"{_sentence(label)} must be {ctx.get('le')} or less"
-    if kind == "greater_than_equal":
-        return f"{_sentence(label)} must be {ctx.get('ge')} or more"
-    return str(error.get("msg", "This value is not allowed"))
+        return name, f"phone number {position}"
+    return name, _label(name)
+
+
+def _extra(name: str, label: str, ctx: dict) -> str:
+    if name in READ_ONLY_FIELDS:
+        return f"'{name}' cannot be changed"
+    return f"'{name}' is not a field of a resident record"
+
+
+def _missing(name: str, label: str, ctx: dict) -> str:
+    if not name:
+        return JSON_OBJECT
+    if name in ("first_name", "last_name"):
+        return f"Enter the resident's {label}"
+    return f"Enter {label}"
+
+
+def _not_a_choice(name: str, label: str, ctx: dict) -> str:
+    if name == "preferred_contact":
+        return f"Choose how the resident prefers to be contacted: {ctx.get('expected')}"
+    return f"{_sentence(label)} must be one of {ctx.get('expected')}"
+
+
+SPECIAL_MESSAGES = {
+    "extra_forbidden": _extra,
+    "missing": _missing,
+    "literal_error": _not_a_choice,
+}
+
+
+def friendly_message(error: dict) -> str:
+    """Plain-English text for a schema error, in the same voice as the resident rules."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    name, label = _field_of(error)
+    if kind in SPECIAL_MESSAGES:
+        return SPECIAL_MESSAGES[kind](name, label, ctx)
+    template = MESSAGES.get(kind)
+    if template is None and kind.startswith(("date_", "datetime_")):
+        template = DATE_MESSAGE
+    if template is None:
+        return str(error.get("msg", "This value is not allowed"))
+    return template.format_map(_Values(ctx, label=label, Label=_sentence(label)))
 
 
 def _public_loc(loc) -> list:

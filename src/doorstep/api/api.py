@@ -1,9 +1,14 @@
-"""The REST API for other systems, served at /api/v1/ with its OpenAPI schema."""
+"""The REST API for other systems, served at /api/v1/ with its OpenAPI schema.
 
-from ninja import NinjaAPI
+Each router is mounted with the scope a token needs to use it (see `access.py`); the routers
+themselves hold no permission checks.
+"""
+
+from ninja import NinjaAPI, Router
 
 from . import errors
-from .auth import BearerToken
+from .access import BearerToken, scope_needed
+from .models import Scope
 from .routers.evidence import router as evidence_router
 from .routers.housing import router as housing_router
 from .routers.inclusion import router as inclusion_router
@@ -12,24 +17,46 @@ from .routers.plans import router as plans_router
 from .routers.reporting import router as reporting_router
 from .routers.residents import router as residents_router
 from .routers.vulnerability import router as vulnerability_router
+from .schemas import ScopeMissing
 
 api = NinjaAPI(
     title="Doorstep API",
     version="1",
     description=(
         "For systems that work with Doorstep. Every request needs a token issued by an "
-        "Administrator, sent as `Authorization: Bearer <token>`. See docs/api.md."
+        "Administrator, sent as `Authorization: Bearer <token>`. Each token holds scopes, and "
+        "each operation names the scope it needs: a token without it gets 403. See docs/api.md."
     ),
-    auth=BearerToken(),
     urls_namespace="api",
 )
 errors.install(api)
-api.add_router("/residents", residents_router)
-api.add_router("/residents", vulnerability_router)
-api.add_router("/housing", housing_router)
-api.add_router("", messaging_router)
+
+
+def document_scope(router: Router, *, scope: str, write_scope: str) -> None:
+    """Say in the OpenAPI schema which scope each operation needs, and that 403 may follow."""
+    for path_view in router.path_operations.values():
+        for operation in path_view.operations:
+            needed = sorted(
+                {scope_needed(m, read=scope, write=write_scope) for m in operation.methods}
+            )
+            note = "Needs the " + " or ".join(f"`{name}`" for name in needed) + " scope."
+            operation.description = f"{operation.description or ''}\n\n{note}".strip()
+            if 403 not in operation.response_models:
+                operation.response_models[403] = operation._create_response_model(ScopeMissing)
+
+
+def mount(prefix: str, router: Router, scope: str, *, write_scope: str | None = None) -> None:
+    write_scope = write_scope or scope
+    document_scope(router, scope=scope, write_scope=write_scope)
+    api.add_router(prefix, router, auth=BearerToken(scope, write_scope=write_scope))
+
+
+mount("/residents", residents_router, Scope.RESIDENTS_READ, write_scope=Scope.RESIDENTS_WRITE)
+mount("/residents", vulnerability_router, Scope.VULNERABILITY)
+mount("/housing", housing_router, Scope.HOUSING)
+mount("", messaging_router, Scope.MESSAGING)
 # Each of these routers declares its own paths from the API root.
-api.add_router("", evidence_router)
-api.add_router("", plans_router)
-api.add_router("", reporting_router)
-api.add_router("", inclusion_router)
+mount("", evidence_router, Scope.EVIDENCE)
+mount("", plans_router, Scope.PLANS)
+mount("", reporting_router, Scope.REPORTING)
+mount("", inclusion_router, Scope.INCLUSION)

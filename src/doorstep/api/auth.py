@@ -1,10 +1,11 @@
-"""Bearer tokens for the API: one token per integration, only its SHA-256 kept."""
+"""Bearer tokens for the API: one token per integration, only its SHA-256 kept.
+
+Which token may use which part of the API is decided in `access.py`.
+"""
 
 from dataclasses import dataclass
 
-from django.http import HttpRequest
 from ninja.errors import AuthenticationError
-from ninja.security import HttpBearer
 
 from doorstep.core import tokens
 
@@ -40,11 +41,9 @@ class InvalidToken(AuthenticationError):
         super().__init__(message="The API token is not valid or has been revoked")
 
 
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> ApiActor:
-        from .services import authenticate_token
+class ScopeRefused(Exception):
+    """The token is valid but was not given the scope this operation needs (403)."""
 
-        api_token = authenticate_token(token=token)
-        if api_token is None:
-            raise InvalidToken
-        return ApiActor(api_token)
+    def __init__(self, scope: str) -> None:
+        super().__init__(scope)
+        self.scope = scope

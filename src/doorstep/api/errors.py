@@ -19,7 +19,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from doorstep.residents.models import Resident
 from doorstep.residents.services import EDITABLE_FIELDS, FIELD_LABELS, clean_resident_data
 
-from .auth import InvalidToken
+from .auth import InvalidToken, ScopeRefused
+from .models import Scope
 
 # The name of the body parameter in every operation; hidden from callers' error locations.
 BODY_PARAM = "payload"
@@ -52,52 +53,87 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def friendly_message(error: dict) -> str:
-    """Plain-English text for a schema error, in the same voice as the resident rules."""
+class _Values(dict):
+    """Values for a message template; a value the error did not give reads as 'None'."""
+
+    def __missing__(self, key: str) -> str:
+        return "None"
+
+
+JSON_OBJECT = "Send the details as a JSON object"
+# Messages by error type: {label} as it reads inside a sentence, {Label} to start one, and
+# the error's own context (max_length, le, ge…).
+MESSAGES = {
+    "model_attributes_type": JSON_OBJECT,
+    "dict_type": JSON_OBJECT,
+    "model_type": JSON_OBJECT,
+    "string_too_long": "The {label} must be {max_length} characters or fewer",
+    "string_type": "{Label} must be text",
+    "bool_type": "{Label} must be true or false",
+    "bool_parsing": "{Label} must be true or false",
+    "list_type": "{Label} must be a list",
+    "int_type": "{Label} must be a whole number",
+    "int_parsing": "{Label} must be a whole number",
+    "int_from_float": "{Label} must be a whole number",
+    "less_than_equal": "{Label} must be {le} or less",
+    "greater_than_equal": "{Label} must be {ge} or more",
+}
+DATE_MESSAGE = "{Label} must be a real date, like 1980-02-01"
+
+
+def _field_of(error: dict) -> tuple[str, str]:
+    """The field's name and its label ('phone number 2' for the second phone)."""
     loc = list(error.get("loc") or [])
-    kind = error.get("type", "")
-    ctx = error.get("ctx") or {}
     position = None
     if len(loc) >= 2 and isinstance(loc[-1], int):
         position = loc[-1] + 1
         loc = loc[:-1]
     name = str(loc[-1]) if len(loc) > 1 else ""
-    label = _label(name)
     if position is not None and name == "phones":
-        label = f"phone number {position}"
-    if kind == "extra_forbidden":
-        if name in READ_ONLY_FIELDS:
-            return f"'{name}' cannot be changed"
-        return f"'{name}' is not a field of a resident record"
-    if kind == "missing":
-        if not name:
-            return "Send the details as a JSON object"
-        if name in ("first_name", "last_name"):
-            return f"Enter the resident's {label}"
-        return f"Enter {label}"
-    if kind in ("model_attributes_type", "dict_type", "model_type"):
-        return "Send the details as a JSON object"
-    if kind == "string_too_long":
-        return f"The {label} must be {ctx.get('max_length')} characters or fewer"
-    if kind == "string_type":
-        return f"{_sentence(label)} must be text"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"{_sentence(label)} must be true or false"
-    if kind.startswith(("date_", "datetime_")):
-        return f"{_sentence(label)} must be a real date, like 1980-02-01"
-    if kind == "literal_error":
-        if name == "preferred_contact":
-            return f"Choose how the resident prefers to be contacted: {ctx.get('expected')}"
-        return f"{_sentence(label)} must be one of {ctx.get('expected')}"
-    if kind == "list_type":
-        return f"{_sentence(label)} must be a list"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"{_sentence(label)} must be a whole number"
-    if kind == "less_than_equal":
-        return f"{_sentence(label)} must be {ctx.get('le')} or less"
-    if kind == "greater_than_equal":
-        return f"{_sentence(label)} must be {ctx.get('ge')} or more"
-    return str(error.get("msg", "This value is not allowed"))
+        return name, f"phone number {position}"
+    return name, _label(name)
+
+
+def _extra(name: str, label: str, ctx: dict) -> str:
+    if name in READ_ONLY_FIELDS:
+        return f"'{name}' cannot be changed"
+    return f"'{name}' is not a field of a resident record"
+
+
+def _missing(name: str, label: str, ctx: dict) -> str:
+    if not name:
+        return JSON_OBJECT
+    if name in ("first_name", "last_name"):
+        return f"Enter the resident's {label}"
+    return f"Enter {label}"
+
+
+def _not_a_choice(name: str, label: str, ctx: dict) -> str:
+    if name == "preferred_contact":
+        return f"Choose how the resident prefers to be contacted: {ctx.get('expected')}"
+    return f"{_sentence(label)} must be one of {ctx.get('expected')}"
+
+
+SPECIAL_MESSAGES = {
+    "extra_forbidden": _extra,
+    "missing": _missing,
+    "literal_error": _not_a_choice,
+}
+
+
+def friendly_message(error: dict) -> str:
+    """Plain-English text for a schema error, in the same voice as the resident rules."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    name, label = _field_of(error)
+    if kind in SPECIAL_MESSAGES:
+        return SPECIAL_MESSAGES[kind](name, label, ctx)
+    template = MESSAGES.get(kind)
+    if template is None and kind.startswith(("date_", "datetime_")):
+        template = DATE_MESSAGE
+    if template is None:
+        return str(error.get("msg", "This value is not allowed"))
+    return template.format_map(_Values(ctx, label=label, Label=_sentence(label)))
 
 
 def _public_loc(loc) -> list:
@@ -190,6 +226,23 @@ def _unauthorised(request: HttpRequest, exc: AuthenticationError, api: NinjaAPI)
     return response
 
 
+def scope_refused_message(scope: str) -> str:
+    label = Scope(scope).label if scope in Scope.values else scope
+    return (
+        f"This API token may not do this: it needs the '{scope}' scope ({label}). "
+        "An Administrator can create a token that has it."
+    )
+
+
+def _forbidden(request: HttpRequest, exc: ScopeRefused, api: NinjaAPI) -> HttpResponse:
+    body = {"detail": scope_refused_message(exc.scope), "scope": exc.scope}
+    response = api.create_response(request, body, status=403)
+    response["WWW-Authenticate"] = (
+        f'Bearer realm="doorstep", error="insufficient_scope", scope="{exc.scope}"'
+    )
+    return response
+
+
 def _not_found(request: HttpRequest, exc: NotFoundError, api: NinjaAPI) -> HttpResponse:
     body: dict = {"detail": exc.detail}
     if exc.merged_into is not None:
@@ -201,4 +254,5 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(NinjaValidationError, lambda r, e: _schema_errors(r, e, api))
     api.add_exception_handler(DjangoValidationError, lambda r, e: _rule_errors(r, e, api))
     api.add_exception_handler(AuthenticationError, lambda r, e: _unauthorised(r, e, api))
+    api.add_exception_handler(ScopeRefused, lambda r, e: _forbidden(r, e, api))
     api.add_exception_handler(NotFoundError, lambda r, e: _not_found(r, e, api))

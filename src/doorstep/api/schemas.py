@@ -137,6 +137,13 @@ class Message(Schema):
     detail: str
 
 
+class ScopeMissing(Schema):
+    """403: the token is valid but may not use this part of the API."""
+
+    detail: str
+    scope: str = Field(description="The scope the token would need, like 'residents:write'")
+
+
 class NotFound(Schema):
     detail: str
     merged_into: int | None = Field(

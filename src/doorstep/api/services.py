@@ -6,7 +6,7 @@ integration named as the one who did it.
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +21,7 @@ from doorstep.residents import services as resident_services
 from doorstep.residents.models import Resident
 
 from .auth import DISPLAY_PREFIX_LENGTH, ApiActor, generate_token
-from .models import ApiToken
+from .models import ApiToken, Scope
 
 # Writing last_used_at on every request would turn each read into a write.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
@@ -30,30 +30,59 @@ LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 # --- Tokens ----------------------------------------------------------------------------------
 
 
+def clean_scopes(scopes: Iterable[str] | None) -> list[str]:
+    """The scopes to give a token, in the order of `Scope`; None means every scope.
+
+    Unknown names are refused rather than dropped, so a typing mistake never gives a token
+    less (or more) than its maker meant.
+    """
+    if scopes is None:
+        return list(Scope.values)
+    chosen = [str(scope).strip() for scope in scopes]
+    unknown = sorted({scope for scope in chosen if scope not in Scope.values})
+    if unknown:
+        names = ", ".join(f"'{scope}'" for scope in unknown)
+        known = ", ".join(Scope.values)
+        raise ValidationError({"scopes": [f"There is no scope {names}. Choose from {known}"]})
+    if not chosen:
+        raise ValidationError({"scopes": ["Choose what the token may do"]})
+    return [scope for scope in Scope.values if scope in chosen]
+
+
 @transaction.atomic
-def issue_token(*, actor, name: str, request: HttpRequest | None = None) -> tuple[ApiToken, str]:
+def issue_token(
+    *,
+    actor,
+    name: str,
+    scopes: Iterable[str] | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[ApiToken, str]:
     """Create a token for an integration; returns the token object and the token itself.
 
-    The token is not kept anywhere, so the caller must show it once and then forget it.
+    `scopes` says what it may use (see `access.py`); without it the token gets every scope,
+    as tokens had before scopes existed. The token is not kept anywhere, so the caller must
+    show it once and then forget it.
     """
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": ["Enter the name of the system that will use the token"]})
     if len(name) > 100:
         raise ValidationError({"name": ["The name must be 100 characters or fewer"]})
+    granted = clean_scopes(scopes)
     raw = generate_token()
     token = ApiToken.objects.create(
         name=name,
         token_hash=hash_token(raw),
         prefix=raw[:DISPLAY_PREFIX_LENGTH],
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        scopes=granted,
     )
     audit.record(
         actor=actor,
         action="token",
         object_type="api_token",
         object_id=token.pk,
-        detail=f"Issued a token for {name} ({token.prefix}…)",
+        detail=f"Issued a token for {name} ({token.prefix}…) with scopes {', '.join(granted)}",
         request=request,
     )
     return token, raw

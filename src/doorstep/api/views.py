@@ -33,7 +33,10 @@ def token_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             token, raw = services.issue_token(
-                actor=request.user, name=form.cleaned_data["name"], request=request
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)

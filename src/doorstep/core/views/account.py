@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import audit
+from .. import two_factor as two_factor_setup
 from ..forms import SignInForm, TwoFactorForm
 
 
@@ -50,28 +51,61 @@ def _safe_next(request, fallback: str = "/") -> str:
     return fallback
 
 
+# The device made for this browser's visit to the set-up page (its key was shown only here).
+SETUP_DEVICE_KEY = "doorstep_two_factor_setup_device"
+
+
+def _two_factor_again(request):
+    return redirect(f"{reverse('two_factor')}?{urlencode({'next': _safe_next(request)})}")
+
+
 @login_required
 def two_factor(request):
     """Verify a TOTP code; set up a device first if the account has none yet."""
-    user = request.user
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    setting_up = device is None
-    if setting_up:
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, confirmed=False, defaults={"name": "Authenticator app"}
-        )
+    device = two_factor_setup.confirmed_device(request.user)
+    if device is None:
+        return _set_up(request)
     form = TwoFactorForm(request.POST if request.method == "POST" else None, device=device)
     if request.method == "POST" and form.is_valid():
-        if setting_up:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            messages.success(request, "Two-factor sign-in is set up")
         otp_login(request, device)
         return redirect(_safe_next(request))
-    context = {"form": form, "setting_up": setting_up, "next": _safe_next(request)}
-    if setting_up:
-        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(
-            scale=4, title="QR code for your authenticator app"
-        )
-        context["secret"] = base64.b32encode(device.bin_key).decode()
+    context = {"form": form, "setting_up": False, "next": _safe_next(request)}
     return render(request, "core/two_factor.html", context)
+
+
+def _set_up(request):
+    """A new key on every visit, so a key someone else saw never becomes the account's."""
+    user = request.user
+    if request.method == "POST":
+        device = two_factor_setup.pending_device(user, request.session.get(SETUP_DEVICE_KEY))
+        if device is None:
+            messages.error(
+                request,
+                "Set-up was started again, so the key you used no longer works. "
+                "Scan this new QR code, or type the new key, then enter the code it shows.",
+            )
+            return _two_factor_again(request)
+    else:
+        device = two_factor_setup.start_setup(user=user)
+        request.session[SETUP_DEVICE_KEY] = device.pk
+    form = TwoFactorForm(request.POST if request.method == "POST" else None, device=device)
+    if request.method == "POST" and form.is_valid():
+        if not two_factor_setup.confirm_setup(user=user, device=device, request=request):
+            return _two_factor_again(request)
+        request.session.pop(SETUP_DEVICE_KEY, None)
+        otp_login(request, device)
+        messages.success(request, "Two-factor sign-in is set up")
+        return redirect(_safe_next(request))
+    context = {
+        "form": form,
+        "setting_up": True,
+        "next": _safe_next(request),
+        "qr_svg": segno.make(device.config_url, error="m").svg_inline(
+            scale=4, title="QR code for your authenticator app"
+        ),
+        "secret": base64.b32encode(device.bin_key).decode(),
+    }
+    response = render(request, "core/two_factor.html", context)
+    # The key is a secret: never kept by the browser or a proxy.
+    response["Cache-Control"] = "no-store"
+    return response

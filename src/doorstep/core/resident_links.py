@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -89,8 +89,7 @@ class LinkKind:
         return bool(token) and re.fullmatch(self.token_pattern, token) is not None
 
 
-@dataclass(frozen=True)
-class Issued:
+class Issued(NamedTuple):
     link: models.Model
     token: str  # for the text only: never stored, never shown to staff
 

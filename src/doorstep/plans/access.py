@@ -15,7 +15,7 @@ from doorstep.core import actors
 from doorstep.residents import queries as resident_queries
 
 from . import queries
-from .models import Action, Goal, Plan, ResidentLink
+from .models import Action, Goal, Plan, PlanTemplate, ResidentLink
 
 VIEW = ("plans.view_plan", "residents.view_resident")
 CHANGE = ("plans.change_plan", "residents.view_resident")
@@ -38,8 +38,13 @@ def can_view_plan(actor, plan: Plan) -> bool:
     return can_view_plans(actor)
 
 
+def can_add_plans(actor) -> bool:
+    return _allowed(actor, ADD)
+
+
 def can_add_plan(actor, resident) -> bool:
-    return _allowed(actor, ADD) and resident.merged_into_id is None
+    """A plan for this resident: not for a record merged into another."""
+    return can_add_plans(actor) and resident.merged_into_id is None
 
 
 def can_edit_plan(actor, plan: Plan) -> bool:
@@ -81,6 +86,13 @@ def get_action_for(actor, pk: int) -> Action:
     if action is None or not can_view_plan(actor, action.plan):
         raise Http404("No such action")
     return action
+
+
+def get_template_for(actor, pk: int) -> PlanTemplate:
+    template = queries.template(pk)
+    if template is None or not can_manage_templates(actor):
+        raise Http404("No such template")
+    return template
 
 
 def get_link_for(actor, pk: int) -> ResidentLink:

@@ -118,6 +118,10 @@ def unread_changes(plan: Plan) -> QuerySet[PlanChange]:
     return plan.changes.filter(by_resident=True, seen_at=None)
 
 
+def goals(plan: Plan) -> QuerySet[Goal]:
+    return plan.goals.all()
+
+
 def comments(action: Action) -> QuerySet[Comment]:
     return action.comments.all()
 

@@ -165,7 +165,7 @@ def action_page(request, link, token: str, action_id: int):
             "token": token,
             "plan": link.plan,
             "action": action,
-            "comments": list(action.comments.all()),
+            "comments": list(queries.comments(action)),
             "form": form,
             "yours": action.owner_kind == OwnerKind.RESIDENT,
         },
@@ -175,7 +175,7 @@ def action_page(request, link, token: str, action_id: int):
 @resident_page()
 @require_http_methods(["GET", "POST"])
 def add_action(request, link, token: str):
-    goals = list(link.plan.goals.all())
+    goals = list(queries.goals(link.plan))
     form = ResidentActionForm(request.POST if request.method == "POST" else None, goals=goals)
     if request.method == "POST" and form.is_valid():
         try:

@@ -67,25 +67,27 @@ def get_resident_for(actor, pk: int):
     return resident
 
 
+def _visible(actor, found, what: str):
+    """`found` (a plan, or a goal, action or link of one) if the actor may see it; else 404."""
+    if found is None or not can_view_plan(actor, found if isinstance(found, Plan) else found.plan):
+        raise Http404(f"No such {what}")
+    return found
+
+
 def get_plan_for(actor, pk: int) -> Plan:
-    plan = queries.plan(pk)
-    if plan is None or not can_view_plan(actor, plan):
-        raise Http404("No such plan")
-    return plan
+    return _visible(actor, queries.plan(pk), "plan")
 
 
 def get_goal_for(actor, pk: int) -> Goal:
-    goal = queries.goal(pk)
-    if goal is None or not can_view_plan(actor, goal.plan):
-        raise Http404("No such goal")
-    return goal
+    return _visible(actor, queries.goal(pk), "goal")
 
 
 def get_action_for(actor, pk: int) -> Action:
-    action = queries.action(pk)
-    if action is None or not can_view_plan(actor, action.plan):
-        raise Http404("No such action")
-    return action
+    return _visible(actor, queries.action(pk), "action")
+
+
+def get_link_for(actor, pk: int) -> ResidentLink:
+    return _visible(actor, queries.link(pk), "link")
 
 
 def get_template_for(actor, pk: int) -> PlanTemplate:
@@ -93,10 +95,3 @@ def get_template_for(actor, pk: int) -> PlanTemplate:
     if template is None or not can_manage_templates(actor):
         raise Http404("No such template")
     return template
-
-
-def get_link_for(actor, pk: int) -> ResidentLink:
-    link = queries.link(pk)
-    if link is None or not can_view_plan(actor, link.plan):
-        raise Http404("No such link")
-    return link

@@ -12,10 +12,10 @@ from doorstep.core import actors
 from ..models import Action, Goal, OwnerKind, Plan
 from .history import (
     Change,
-    _check_version,
     _clean_text,
     _commit,
     _lock,
+    _lock_part,
     actor_label,
     date_words,
 )
@@ -44,9 +44,7 @@ def add_goal(*, actor, plan: Plan, title: str, request: HttpRequest | None = Non
 def update_goal(
     *, actor, goal: Goal, version: int | None, title: str, request: HttpRequest | None = None
 ) -> Goal:
-    plan = _lock(goal.plan)
-    goal = Goal.objects.select_for_update().get(pk=goal.pk)
-    _check_version(plan, goal, version, "This goal")
+    plan, goal = _lock_part(goal, version, "This goal")
     title = _clean_text(title, field="title", required="Enter the goal", limit=200)
     if title != goal.title:
         before = goal.title
@@ -67,9 +65,7 @@ def update_goal(
 def remove_goal(
     *, actor, goal: Goal, version: int | None, request: HttpRequest | None = None
 ) -> None:
-    plan = _lock(goal.plan)
-    goal = Goal.objects.select_for_update().get(pk=goal.pk)
-    _check_version(plan, goal, version, "This goal")
+    plan, goal = _lock_part(goal, version, "This goal")
     for action in goal.actions.all():
         _cancel_reminders(action.pk, action.due_date)
     title = goal.title
@@ -217,9 +213,7 @@ def set_action_status(
     request: HttpRequest | None = None,
 ) -> Action:
     """Tick an action done (or not needed, or back to do). The resident may only mark done."""
-    plan = _lock(action.plan)
-    action = Action.objects.select_for_update().get(pk=action.pk)
-    _check_version(plan, action, version, f"‘{action.description}’")
+    plan, action = _lock_part(action, version)
     if by_resident and status != Action.Status.DONE:
         raise ValidationError({"status": ["You can only mark an action as done"]})
     changes = _apply_status(action, status, actor=actor, by_resident=by_resident)
@@ -300,9 +294,7 @@ def update_action(
 ) -> Action:
     """Change an action (staff and the API). Leave an argument out to keep its value;
     `due_date=None` clears the date."""
-    plan = _lock(action.plan)
-    action = Action.objects.select_for_update().get(pk=action.pk)
-    _check_version(plan, action, version, f"‘{action.description}’")
+    plan, action = _lock_part(action, version)
     old_due = action.due_date
     changes = _new_description(action, description)
     changes += _new_owner(
@@ -341,9 +333,7 @@ def update_action(
 def remove_action(
     *, actor, action: Action, version: int | None, request: HttpRequest | None = None
 ) -> None:
-    plan = _lock(action.plan)
-    action = Action.objects.select_for_update().get(pk=action.pk)
-    _check_version(plan, action, version, f"‘{action.description}’")
+    plan, action = _lock_part(action, version)
     description, action_id, due = action.description, action.pk, action.due_date
     action.delete()
     _cancel_reminders(action_id, due)

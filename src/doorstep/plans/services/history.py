@@ -73,6 +73,15 @@ def _lock(plan: Plan) -> Plan:
     return Plan.objects.select_for_update().get(pk=plan.pk)
 
 
+def _lock_part(part, version: int | None, name: str = ""):
+    """Lock the plan, then its goal or action, and refuse an edit made from an older version
+    (named `name`, or the action's description). Returns the locked plan and part."""
+    plan = _lock(part.plan)
+    part = type(part).objects.select_for_update().get(pk=part.pk)
+    _check_version(plan, part, version, name or f"‘{part.description}’")
+    return plan, part
+
+
 def _check_version(plan: Plan, obj, version: int | None, name: str) -> None:
     """Refuse an edit made from an older version, saying who changed it and when."""
     if version is None or obj.version == version:
@@ -217,8 +226,15 @@ def _clean_text(value: str, *, field: str, required: str, limit: int) -> str:
 # --- Reading --------------------------------------------------------------------------------
 
 
-def record_read(*, actor, plan: Plan, detail: str, request: HttpRequest | None = None) -> None:
-    """Every staff read of a plan is audited."""
+def record_read(
+    *,
+    actor,
+    plan: Plan,
+    detail: str,
+    request: HttpRequest | None = None,
+    event: dict | None = None,
+) -> None:
+    """Every staff read of a plan is audited, and the resident opening it (with its event)."""
     record_change(
         actor=actor,
         action="view",
@@ -227,6 +243,7 @@ def record_read(*, actor, plan: Plan, detail: str, request: HttpRequest | None =
         resident_id=plan.resident_id,
         summary=detail,
         request=request,
+        event=event,
     )
 
 

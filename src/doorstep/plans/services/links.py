@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from doorstep.core import resident_links
-from doorstep.core.changes import record_change
 from doorstep.core.resident_links import LinkKind, SecondFactor
 from doorstep.messaging import services as messaging
 
 from ..models import OneTimeCode, ResidentLink
-from .history import RESIDENT_AUDIT_ACTOR
+from .history import RESIDENT_AUDIT_ACTOR, record_read
 
 CODE_SALT = "doorstep.plans.code"
 
@@ -125,13 +124,10 @@ def check_code(*, link: ResidentLink, code: str) -> CodeResult:
     current.used_at = timezone.now()
     current.save(update_fields=["used_at"])
     plan = link.plan
-    record_change(
+    record_read(
         actor=RESIDENT_AUDIT_ACTOR,
-        action="view",
-        object_type="plan",
-        object_id=plan.pk,
-        resident_id=plan.resident_id,
-        summary="Resident opened the plan with a texted code",
+        plan=plan,
+        detail="Resident opened the plan with a texted code",
         event={"name": "plan.viewed", "team": plan.team_id, "channel": "digital", "source": plan},
     )
     return CodeResult(True)

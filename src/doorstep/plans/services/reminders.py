@@ -69,32 +69,33 @@ def _schedule_reminders(action: Action, plan: Plan) -> None:
     ):
         return
     due = action.due_date
-    now = timezone.now()
     days = settings.PLAN_REMINDER_DAYS_BEFORE
-    before = _at_ten(due - datetime.timedelta(days=days))
-    if days > 0 and before > now:
-        messaging.schedule_nudge(
-            resident=plan.resident,
-            send_after=before,
-            condition=reminder_condition(action.pk, due, "before"),
-            body=(
-                "Reminder from ((council)): something you agreed to do in your plan is due on "
-                f"{date_words(due)}. Use the link we texted you to see it or tell us it is done."
-            ),
-            team=plan.team,
-            key=f"plan-action:{action.pk}:{due.isoformat()}:before",
+    reminders = [
+        (
+            "overdue",
+            _at_ten(due + datetime.timedelta(days=1)),
+            f"was due on {date_words(due)}. Use the link we texted you to tell us it is done, "
+            "or contact us if you need help.",
         )
-    overdue = _at_ten(due + datetime.timedelta(days=1))
-    if overdue > now:
-        messaging.schedule_nudge(
-            resident=plan.resident,
-            send_after=overdue,
-            condition=reminder_condition(action.pk, due, "overdue"),
-            body=(
-                "Reminder from ((council)): something you agreed to do in your plan was due on "
-                f"{date_words(due)}. Use the link we texted you to tell us it is done, or "
-                "contact us if you need help."
+    ]
+    if days > 0:
+        reminders.insert(
+            0,
+            (
+                "before",
+                _at_ten(due - datetime.timedelta(days=days)),
+                f"is due on {date_words(due)}. Use the link we texted you to see it or tell us "
+                "it is done.",
             ),
-            team=plan.team,
-            key=f"plan-action:{action.pk}:{due.isoformat()}:overdue",
         )
+    now = timezone.now()
+    for kind, send_after, words in reminders:
+        if send_after > now:
+            messaging.schedule_nudge(
+                resident=plan.resident,
+                send_after=send_after,
+                condition=reminder_condition(action.pk, due, kind),
+                body=f"Reminder from ((council)): something you agreed to do in your plan {words}",
+                team=plan.team,
+                key=f"plan-action:{action.pk}:{due.isoformat()}:{kind}",
+            )

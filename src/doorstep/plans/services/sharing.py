@@ -57,18 +57,11 @@ def share_plan(
     plan.save(update_fields=["status", "shared_at"])
     if first_time:
         service_events.transaction_started(service=SERVICE, source=plan, team=plan.team_id)
+    after = plan.get_status_display()
     _commit(
         plan=plan,
         actor=actor,
-        changes=[
-            Change(
-                "plan",
-                plan.pk,
-                "Link texted to the resident",
-                before,
-                plan.get_status_display(),
-            )
-        ],
+        changes=[Change("plan", plan.pk, "Link texted to the resident", before, after)],
         summary="Plan shared with the resident by text",
         request=request,
         event={"name": "plan.shared", "team": plan.team_id, "source": plan},
@@ -84,18 +77,11 @@ def revoke_link(*, actor, link: ResidentLink, request: HttpRequest | None = None
     plan = _lock(link.plan)
     if not resident_links.revoke(LINK, link, by=actor):
         return False
+    what = f"Link texted at {when_words(link.created_at)} stopped"
     _commit(
         plan=plan,
         actor=actor,
-        changes=[
-            Change(
-                "plan",
-                plan.pk,
-                f"Link texted at {when_words(link.created_at)} stopped",
-                "Working",
-                "Stopped",
-            )
-        ],
+        changes=[Change("plan", plan.pk, what, "Working", "Stopped")],
         summary="Link to the plan stopped",
         request=request,
     )

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -43,12 +44,13 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _attempt(form, save: Callable[[], object], on_stale: Callable | None = None):
-    """Run the service; returns what it saved (None if refused) and the form to show. A refused
-    edit from an older version gives the form `on_stale(error)` builds; a ValidationError goes
-    onto the form beside its field."""
+def _submit(request, form, service, *, done, then, on_stale: Callable | None = None, **arguments):
+    """Call the service as the signed-in officer. When it saves, say `done` and go to `then`
+    (either may be a function of what was saved) and return that response; otherwise return
+    None and the form to show again: a refused edit from an older version gives the form
+    `on_stale(error)` builds, and a ValidationError goes onto the form beside its field."""
     try:
-        return save(), form
+        saved = service(actor=request.user, request=request, **arguments)
     except services.StaleEdit as error:
         if on_stale is None:
             raise
@@ -56,6 +58,8 @@ def _attempt(form, save: Callable[[], object], on_stale: Callable | None = None)
     except ValidationError as error:
         add_service_errors(form, error)
         return None, form
+    messages.success(request, done(saved) if callable(done) else done)
+    return redirect(then(saved) if callable(then) else then), form
 
 
 def _stale(form, version: int, form_class, error: services.StaleEdit, **kwargs):
@@ -87,19 +91,17 @@ def create(request, resident_pk: int):
     cases = list(queries.resident_cases(resident.pk))
     form = NewPlanForm(_posted(request), templates=templates, cases=cases)
     if request.method == "POST" and form.is_valid():
-        plan, form = _attempt(
+        response, form = _submit(
+            request,
             form,
-            partial(
-                services.create_plan,
-                actor=request.user,
-                resident=resident,
-                request=request,
-                **form.cleaned_data,
-            ),
+            services.create_plan,
+            done=lambda plan: f"Plan ‘{plan.title}’ made. Check it, then share it",
+            then=lambda plan: plan,
+            resident=resident,
+            **form.cleaned_data,
         )
-        if plan:
-            messages.success(request, f"Plan ‘{plan.title}’ made. Check it, then share it")
-            return redirect(plan)
+        if response:
+            return response
     return render(
         request,
         "plans/officer/create.html",
@@ -144,20 +146,18 @@ def edit(request, pk: int):
     initial = {"title": plan.title, "summary": plan.summary, "version": plan.version}
     form = PlanDetailsForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved, form = _attempt(
+        response, form = _submit(
+            request,
             form,
-            partial(
-                services.update_plan,
-                actor=request.user,
-                plan=plan,
-                request=request,
-                **form.cleaned_data,
-            ),
-            partial(_reloaded_plan, plan, PlanDetailsForm, form),
+            services.update_plan,
+            done="Plan details saved",
+            then=plan,
+            on_stale=partial(_reloaded_plan, plan, PlanDetailsForm, form),
+            plan=plan,
+            **form.cleaned_data,
         )
-        if saved:
-            messages.success(request, "Plan details saved")
-            return redirect(plan)
+        if response:
+            return response
     else:
         _read(request, plan, "Edit plan")
     return render(request, "plans/officer/edit.html", {"plan": plan, "form": form})
@@ -169,19 +169,17 @@ def add_goal(request, pk: int):
     plan = access.get_plan_for(request.user, pk)
     form = GoalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        saved, form = _attempt(
+        response, form = _submit(
+            request,
             form,
-            partial(
-                services.add_goal,
-                actor=request.user,
-                plan=plan,
-                title=form.cleaned_data["title"],
-                request=request,
-            ),
+            services.add_goal,
+            done="Goal added",
+            then=plan,
+            plan=plan,
+            title=form.cleaned_data["title"],
         )
-        if saved:
-            messages.success(request, "Goal added")
-            return redirect(plan)
+        if response:
+            return response
     return render(
         request, "plans/officer/goal_form.html", {"plan": plan, "form": form, "goal": None}
     )
@@ -198,20 +196,18 @@ def edit_goal(request, pk: int):
     goal = access.get_goal_for(request.user, pk)
     form = GoalForm(_posted(request), initial={"title": goal.title, "version": goal.version})
     if request.method == "POST" and form.is_valid():
-        saved, form = _attempt(
+        response, form = _submit(
+            request,
             form,
-            partial(
-                services.update_goal,
-                actor=request.user,
-                goal=goal,
-                request=request,
-                **form.cleaned_data,
-            ),
-            partial(_reloaded_goal, goal, form),
+            services.update_goal,
+            done="Goal saved",
+            then=goal.plan,
+            on_stale=partial(_reloaded_goal, goal, form),
+            goal=goal,
+            **form.cleaned_data,
         )
-        if saved:
-            messages.success(request, "Goal saved")
-            return redirect(goal.plan)
+        if response:
+            return response
     return render(
         request, "plans/officer/goal_form.html", {"plan": goal.plan, "form": form, "goal": goal}
     )
@@ -284,19 +280,17 @@ def add_action(request, pk: int):
     plan = goal.plan
     form = _action_form(request, plan, None, _posted(request))
     if request.method == "POST" and form.is_valid():
-        saved, form = _attempt(
+        response, form = _submit(
+            request,
             form,
-            partial(
-                services.add_action,
-                actor=request.user,
-                goal=goal,
-                request=request,
-                **_action_fields(form.cleaned_data),
-            ),
+            services.add_action,
+            done="Action added",
+            then=plan,
+            goal=goal,
+            **_action_fields(form.cleaned_data),
         )
-        if saved:
-            messages.success(request, "Action added")
-            return redirect(plan)
+        if response:
+            return response
     return render(
         request,
         "plans/officer/action_form.html",
@@ -320,22 +314,20 @@ def edit_action(request, pk: int):
 
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved, form = _attempt(
+        response, form = _submit(
+            request,
             form,
-            partial(
-                services.update_action,
-                actor=request.user,
-                action=action,
-                version=data["version"],
-                status=data["status"] or None,
-                request=request,
-                **_action_fields(data),
-            ),
-            stale,
+            services.update_action,
+            done="Action saved",
+            then=plan,
+            on_stale=stale,
+            action=action,
+            version=data["version"],
+            status=data["status"] or None,
+            **_action_fields(data),
         )
-        if saved:
-            messages.success(request, "Action saved")
-            return redirect(plan)
+        if response:
+            return response
     else:
         _read(request, plan, "Edit action")
     return render(
@@ -363,25 +355,24 @@ def remove_action(request, pk: int):
 def action_detail(request, pk: int):
     """An action with its comments; officers comment here."""
     action = access.get_action_for(request.user, pk)
+    action_url = reverse("plans:action", args=[action.pk])
     form = CommentForm(_posted(request))
     if request.method != "POST":
         _read(request, action.plan, "Action and comments")
     elif not access.can_edit_plan(request.user, action.plan):
         raise PermissionDenied
     elif form.is_valid():
-        saved, form = _attempt(
+        response, form = _submit(
+            request,
             form,
-            partial(
-                services.add_comment,
-                actor=request.user,
-                action=action,
-                body=form.cleaned_data["body"],
-                request=request,
-            ),
+            services.add_comment,
+            done="Comment added",
+            then=action_url,
+            action=action,
+            body=form.cleaned_data["body"],
         )
-        if saved:
-            messages.success(request, "Comment added")
-            return redirect("plans:action", pk=action.pk)
+        if response:
+            return response
     return render(
         request,
         "plans/officer/action.html",
@@ -437,20 +428,18 @@ def record_agreement(request, pk: int):
     plan = access.get_plan_for(request.user, pk)
     form = AgreementForm(_posted(request), initial={"version": plan.version})
     if request.method == "POST" and form.is_valid():
-        saved, form = _attempt(
+        response, form = _submit(
+            request,
             form,
-            partial(
-                services.agree_plan,
-                plan=plan,
-                actor=request.user,
-                request=request,
-                **form.cleaned_data,
-            ),
-            partial(_reloaded_plan, plan, AgreementForm, form),
+            services.agree_plan,
+            done="Agreement recorded",
+            then=plan,
+            on_stale=partial(_reloaded_plan, plan, AgreementForm, form),
+            plan=plan,
+            **form.cleaned_data,
         )
-        if saved:
-            messages.success(request, "Agreement recorded")
-            return redirect(plan)
+        if response:
+            return response
     return render(request, "plans/officer/agree.html", {"plan": plan, "form": form})
 
 

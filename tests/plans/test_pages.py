@@ -17,7 +17,10 @@ from .conftest import council_action, days_from_today, resident_action
 
 def _resident_session(client, link):
     session = client.session
-    session[f"plans.link.{link.pk}"] = int(time.time()) + 1800
+    session[f"plans.link.{link.pk}"] = {
+        "link": link.token_hash[:16],
+        "until": int(time.time()) + 1800,
+    }
     session.save()
 
 

@@ -1,79 +1,97 @@
-"""How a resident reaches their plan: the texted link, a throttle on guessing links, and a
-session of a fixed length on one device once the one-time code is right.
+"""Who may see or change shared plans: officer pages, the API and the Single View ask here.
 
-The session is tied to the link: entering the code for one link opens only that link.
+Staff need the plans permission and the right to see residents; any team's plans are open to
+them (plans follow the resident, not the team). An integration calling the API has been let in
+by its token and may use every plan route. The resident reaches their own plan only through
+the texted link and its code: see core.resident_links and services/links.py.
+
+`get_<thing>_for(actor, pk)` raises Http404 when there is no such thing or the actor may not see
+it; the pages check the permission first, so staff without it get 403 before any lookup.
 """
 
-import time
-from functools import wraps
-
-from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
 
-from doorstep.core import audit, throttle
+from doorstep.core import actors
+from doorstep.residents import queries as resident_queries
 
-from . import services
+from . import queries
+from .models import Action, Goal, Plan, PlanTemplate, ResidentLink
 
-SESSION_PREFIX = "plans.link."
-GUESS_WINDOW_SECONDS = 3600
-TOO_MANY_GUESSES = (
-    "There have been too many tries from your connection. Wait an hour and try again."
-)
-
-
-def _key(link) -> str:
-    return f"{SESSION_PREFIX}{link.pk}"
+VIEW = ("plans.view_plan", "residents.view_resident")
+CHANGE = ("plans.change_plan", "residents.view_resident")
+ADD = ("plans.add_plan", "residents.view_resident")
+MANAGE_TEMPLATES = ("plans.manage_templates",)
 
 
-def grant(request, link) -> None:
-    # A new session key on success, so a session id planted before the code is worth nothing.
-    request.session.cycle_key()
-    request.session[_key(link)] = int(time.time()) + settings.PLAN_RESIDENT_SESSION_MINUTES * 60
+def _allowed(actor, permissions: tuple[str, ...]) -> bool:
+    if actors.is_staff(actor):
+        return actor.has_perms(permissions)
+    # Not a person: only an integration let in by its API token (api.auth.ApiActor).
+    return getattr(actor, "token", None) is not None
 
 
-def has_access(request, link) -> bool:
-    until = request.session.get(_key(link))
-    return bool(until) and until > time.time()
+def can_view_plans(actor) -> bool:
+    return _allowed(actor, VIEW)
 
 
-def end(request, link) -> None:
-    request.session.pop(_key(link), None)
+def can_view_plan(actor, plan: Plan) -> bool:
+    return can_view_plans(actor)
 
 
-def _guess_key(request) -> str:
-    return f"plans:link-guesses:{audit.client_ip(request) or 'unknown'}"
+def can_add_plans(actor) -> bool:
+    return _allowed(actor, ADD)
 
 
-def refused(request, message: str, status: int):
-    return render(request, "plans/resident/refused.html", {"message": message}, status=status)
+def can_add_plan(actor, resident) -> bool:
+    """A plan for this resident: not for a record merged into another."""
+    return can_add_plans(actor) and resident.merged_into_id is None
 
 
-def resident_page(*, needs_code: bool = True):
-    """Find the link from the token in the address (404 with no hint if there is none),
-    refuse stopped or expired links plainly, and unless `needs_code` is False send people
-    without a session for this link to the start page."""
+def can_edit_plan(actor, plan: Plan) -> bool:
+    return _allowed(actor, CHANGE)
 
-    def decorator(view):
-        @login_not_required
-        @never_cache
-        @wraps(view)
-        def wrapper(request, token: str, *args, **kwargs):
-            if throttle.reached(_guess_key(request), settings.PLAN_LINK_GUESS_LIMIT):
-                return refused(request, TOO_MANY_GUESSES, 429)
-            link = services.find_link(token)
-            if link is None:
-                throttle.count(_guess_key(request), GUESS_WINDOW_SECONDS)
-                raise Http404
-            if not link.is_live():
-                end(request, link)
-                return refused(request, services.LinkDead.message, 410)
-            if needs_code and not has_access(request, link):
-                return redirect("plans:resident_start", token=token)
-            return view(request, link, token, *args, **kwargs)
 
-        return wrapper
+def can_share_plan(actor, plan: Plan) -> bool:
+    return can_edit_plan(actor, plan)
 
-    return decorator
+
+def can_manage_templates(actor) -> bool:
+    return _allowed(actor, MANAGE_TEMPLATES)
+
+
+def get_resident_for(actor, pk: int):
+    """A resident whose plans the actor may see (not one merged into another record)."""
+    resident = resident_queries.live_residents().filter(pk=pk).first()
+    if resident is None or not can_view_plans(actor):
+        raise Http404("No such resident")
+    return resident
+
+
+def _visible(actor, found, what: str):
+    """`found` (a plan, or a goal, action or link of one) if the actor may see it; else 404."""
+    if found is None or not can_view_plan(actor, found if isinstance(found, Plan) else found.plan):
+        raise Http404(f"No such {what}")
+    return found
+
+
+def get_plan_for(actor, pk: int) -> Plan:
+    return _visible(actor, queries.plan(pk), "plan")
+
+
+def get_goal_for(actor, pk: int) -> Goal:
+    return _visible(actor, queries.goal(pk), "goal")
+
+
+def get_action_for(actor, pk: int) -> Action:
+    return _visible(actor, queries.action(pk), "action")
+
+
+def get_link_for(actor, pk: int) -> ResidentLink:
+    return _visible(actor, queries.link(pk), "link")
+
+
+def get_template_for(actor, pk: int) -> PlanTemplate:
+    template = queries.template(pk)
+    if template is None or not can_manage_templates(actor):
+        raise Http404("No such template")
+    return template

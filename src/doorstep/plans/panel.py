@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.utils import timezone
 
-from . import queries, services
+from . import access, queries, services
 
 MY_WORK_LIMIT = 100
 
@@ -11,7 +11,7 @@ MY_WORK_LIMIT = 100
 def panel_context(request: HttpRequest, resident) -> dict | None:
     """One query when the resident has no plan; the read is audited when there is one."""
     user = request.user
-    if not user.has_perm("plans.view_plan"):
+    if not access.can_view_plans(user):
         return None
     summary = queries.panel_summary(resident.pk)
     if summary is not None:
@@ -21,13 +21,13 @@ def panel_context(request: HttpRequest, resident) -> dict | None:
     return {
         "resident": resident,
         "summary": summary,
-        "can_add": user.has_perm("plans.add_plan"),
+        "can_add": access.can_add_plans(user),
         "today": timezone.localdate(),
     }
 
 
 def my_work_context(request: HttpRequest) -> dict | None:
-    if not request.user.has_perm("plans.view_plan"):
+    if not access.can_view_plans(request.user):
         return None
     actions = list(queries.overdue_actions_for(request.user)[:MY_WORK_LIMIT])
     return {"actions": actions}

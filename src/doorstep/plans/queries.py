@@ -10,7 +10,19 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Action, Comment, Goal, OwnerKind, Plan, PlanChange, PlanRevision, PlanTemplate
+from doorstep.cases.models import Case
+
+from .models import (
+    Action,
+    Comment,
+    Goal,
+    OwnerKind,
+    Plan,
+    PlanChange,
+    PlanRevision,
+    PlanTemplate,
+    ResidentLink,
+)
 
 
 def plans_for(resident_id: int) -> QuerySet[Plan]:
@@ -20,6 +32,42 @@ def plans_for(resident_id: int) -> QuerySet[Plan]:
 def plan(pk: int) -> Plan | None:
     return (
         Plan.objects.select_related("resident", "case", "team", "created_by").filter(pk=pk).first()
+    )
+
+
+def goal(pk: int) -> Goal | None:
+    return Goal.objects.select_related("plan__resident").filter(pk=pk).first()
+
+
+def action(pk: int) -> Action | None:
+    return (
+        Action.objects.select_related("plan__resident", "goal", "owner_staff").filter(pk=pk).first()
+    )
+
+
+def link(pk: int) -> ResidentLink | None:
+    return ResidentLink.objects.select_related("plan").filter(pk=pk).first()
+
+
+def resident_cases(resident_id: int) -> QuerySet[Case]:
+    """The resident's cases, open or closed, that a new plan may belong to."""
+    return Case.objects.filter(resident_id=resident_id).select_related("case_type")
+
+
+def template(pk: int) -> PlanTemplate | None:
+    return PlanTemplate.objects.filter(pk=pk).first()
+
+
+def plan_goal(plan_id: int, goal_id: int) -> Goal | None:
+    return Goal.objects.filter(pk=goal_id, plan_id=plan_id).select_related("plan").first()
+
+
+def plan_action(plan_id: int, action_id: int) -> Action | None:
+    """One action of this plan, with its goal and owner; None if the plan has no such action."""
+    return (
+        Action.objects.select_related("goal", "owner_staff")
+        .filter(pk=action_id, plan_id=plan_id)
+        .first()
     )
 
 
@@ -63,6 +111,19 @@ def resident_view(goals: list[Goal]) -> ResidentView:
 
 def changes(plan: Plan) -> QuerySet[PlanChange]:
     return plan.changes.select_related("actor")
+
+
+def unread_changes(plan: Plan) -> QuerySet[PlanChange]:
+    """What the resident changed since an officer last opened the plan."""
+    return plan.changes.filter(by_resident=True, seen_at=None)
+
+
+def goals(plan: Plan) -> QuerySet[Goal]:
+    return plan.goals.all()
+
+
+def comments(action: Action) -> QuerySet[Comment]:
+    return action.comments.all()
 
 
 def unread_change_ids(plan: Plan) -> set[int]:

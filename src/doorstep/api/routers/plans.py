@@ -7,14 +7,13 @@ with who changed it and when, and nothing is saved.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
-from doorstep.cases.models import Case
 from doorstep.core.models import Staff
-from doorstep.plans import queries, services
-from doorstep.plans.models import Action, Plan, PlanTemplate
+from doorstep.plans import access, queries, services
+from doorstep.plans.models import Action, Plan
 
 from ..errors import NotFoundError
 from ..schemas import Message as Detail
@@ -143,11 +142,11 @@ class ActionUpdate(Schema):
     status: str | None = Field(None, description="to_do, done or not_needed")
 
 
-def _plan(plan_id: int) -> Plan:
-    plan = queries.plan(plan_id)
-    if plan is None:
-        raise NotFoundError(f"There is no plan with id {plan_id}")
-    return plan
+def _plan(request: HttpRequest, plan_id: int) -> Plan:
+    try:
+        return access.get_plan_for(request.auth, plan_id)
+    except Http404:
+        raise NotFoundError(f"There is no plan with id {plan_id}") from None
 
 
 def _staff(staff_id: int | None) -> Staff | None:
@@ -197,13 +196,13 @@ def create_plan(
     resident = _live_resident(resident_id)
     template = case = None
     if payload.template_id is not None:
-        template = PlanTemplate.objects.filter(pk=payload.template_id).first()
+        template = queries.template(payload.template_id)
         if template is None:
             raise ValidationError(
                 {"template_id": [f"There is no plan template with id {payload.template_id}"]}
             )
     if payload.case_id is not None:
-        case = Case.objects.filter(pk=payload.case_id, resident=resident).first()
+        case = queries.resident_cases(resident.pk).filter(pk=payload.case_id).first()
         if case is None:
             raise ValidationError({"case_id": ["Give the id of one of this resident's cases"]})
     plan = services.create_plan(
@@ -226,7 +225,7 @@ def create_plan(
     url_name="plan",
 )
 def get_plan(request: HttpRequest, plan_id: int):
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     services.record_read(actor=request.auth, plan=plan, detail="API: plan", request=request)
     return plan
 
@@ -238,7 +237,7 @@ def get_plan(request: HttpRequest, plan_id: int):
     description="Send `version` from your last read; 409 if the plan changed since.",
 )
 def update_plan(request: HttpRequest, plan_id: int, payload: PlanUpdate):
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     try:
         plan = services.update_plan(
             actor=request.auth,
@@ -259,16 +258,14 @@ def update_plan(request: HttpRequest, plan_id: int, payload: PlanUpdate):
     summary="A plan's actions",
 )
 def list_actions(request: HttpRequest, plan_id: int):
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     actions = [a for goal in queries.goals_with_actions(plan) for a in goal.actions.all()]
     services.record_read(actor=request.auth, plan=plan, detail="API: actions", request=request)
     return {"count": len(actions), "items": actions}
 
 
 def _reloaded(action: Action) -> Action:
-    return (
-        Action.objects.select_related("owner_staff").prefetch_related("comments").get(pk=action.pk)
-    )
+    return queries.action(action.pk)
 
 
 @router.post(
@@ -277,8 +274,8 @@ def _reloaded(action: Action) -> Action:
     summary="Add an action",
 )
 def add_action(request: HttpRequest, plan_id: int, payload: ActionCreate):
-    plan = _plan(plan_id)
-    goal = plan.goals.filter(pk=payload.goal_id).first()
+    plan = _plan(request, plan_id)
+    goal = queries.plan_goal(plan.pk, payload.goal_id)
     if goal is None:
         raise ValidationError({"goal_id": ["Give the id of one of this plan's goals"]})
     action = services.add_action(
@@ -302,8 +299,8 @@ def add_action(request: HttpRequest, plan_id: int, payload: ActionCreate):
     "the action changed since.",
 )
 def update_action(request: HttpRequest, plan_id: int, action_id: int, payload: ActionUpdate):
-    plan = _plan(plan_id)
-    action = plan.actions.filter(pk=action_id).first()
+    plan = _plan(request, plan_id)
+    action = queries.plan_action(plan.pk, action_id)
     if action is None:
         raise NotFoundError(f"Plan {plan_id} has no action with id {action_id}")
     given = payload.model_dump(exclude_unset=True)

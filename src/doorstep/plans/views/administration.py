@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from doorstep.core.forms import add_service_errors
 
-from .. import queries, services, templates_text
+from .. import access, queries, services, templates_text
 from ..forms import TemplateForm
 from ..models import PlanTemplate
 
@@ -51,4 +51,4 @@ def template_new(request):
 @permission_required("plans.manage_templates", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def template_edit(request, pk: int):
-    return _template_page(request, get_object_or_404(PlanTemplate, pk=pk))
+    return _template_page(request, access.get_template_for(request.user, pk))

@@ -2,24 +2,26 @@
 
 Every page that shows a plan writes an audit record. An edit made from an older version is
 refused by the service; the page then shows who changed it and when, the latest version, and
-the form as the officer filled it in.
+the form as the officer filled it in. Who may do what is access.py's; the writes are services'.
 """
+
+from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from doorstep.cases.models import Case
 from doorstep.core.forms import add_service_errors
 from doorstep.messaging.services import NotTextable
-from doorstep.residents.models import Resident
 
-from .. import queries, services
+from .. import access, queries, services
 from ..forms import (
     ActionForm,
     AgreementForm,
@@ -31,21 +33,36 @@ from ..forms import (
     staff_choices,
     with_version,
 )
-from ..models import Action, Goal, Plan, ResidentLink
+from ..models import Action, Plan
 
-VIEW = ["plans.view_plan", "residents.view_resident"]
-CHANGE = ["plans.change_plan", "residents.view_resident"]
-ADD = ["plans.add_plan", "residents.view_resident"]
-
-
-def _plan_or_404(pk: int) -> Plan:
-    plan = queries.plan(pk)
-    if plan is None:
-        raise Http404("No such plan")
-    return plan
+VIEW = list(access.VIEW)
+CHANGE = list(access.CHANGE)
+ADD = list(access.ADD)
 
 
-def _stale(form, error: services.StaleEdit, version: int, form_class, **kwargs):
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _submit(request, form, service, *, done, then, on_stale: Callable | None = None, **arguments):
+    """Call the service as the signed-in officer. When it saves, say `done` and go to `then`
+    (either may be a function of what was saved) and return that response; otherwise return
+    None and the form to show again: a refused edit from an older version gives the form
+    `on_stale(error)` builds, and a ValidationError goes onto the form beside its field."""
+    try:
+        saved = service(actor=request.user, request=request, **arguments)
+    except services.StaleEdit as error:
+        if on_stale is None:
+            raise
+        return None, on_stale(error)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None, form
+    messages.success(request, done(saved) if callable(done) else done)
+    return redirect(then(saved) if callable(then) else then), form
+
+
+def _stale(form, version: int, form_class, error: services.StaleEdit, **kwargs):
     """The form again with what was typed, the newer version to save against, and why."""
     form = form_class(with_version(form.data, version), **kwargs)
     form.is_valid()
@@ -53,42 +70,38 @@ def _stale(form, error: services.StaleEdit, version: int, form_class, **kwargs):
     return form
 
 
+def _read(request, plan: Plan, detail: str) -> None:
+    services.record_read(actor=request.user, plan=plan, detail=detail, request=request)
+
+
 @permission_required(VIEW, raise_exception=True)
 def resident_plans(request, resident_pk: int):
-    resident = get_object_or_404(Resident, pk=resident_pk, merged_into=None)
+    resident = access.get_resident_for(request.user, resident_pk)
     plans = list(queries.plans_for(resident.pk))
     if plans:
-        services.record_read(
-            actor=request.user, plan=plans[0], detail=f"List of {len(plans)} plans", request=request
-        )
+        _read(request, plans[0], f"List of {len(plans)} plans")
     return render(request, "plans/officer/list.html", {"resident": resident, "plans": plans})
 
 
 @permission_required(ADD, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def create(request, resident_pk: int):
-    resident = get_object_or_404(Resident, pk=resident_pk, merged_into=None)
+    resident = access.get_resident_for(request.user, resident_pk)
     templates = list(queries.active_templates())
-    cases = list(Case.objects.filter(resident=resident).select_related("case_type"))
-    form = NewPlanForm(
-        request.POST if request.method == "POST" else None, templates=templates, cases=cases
-    )
+    cases = list(queries.resident_cases(resident.pk))
+    form = NewPlanForm(_posted(request), templates=templates, cases=cases)
     if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.create_plan(
-                actor=request.user,
-                resident=resident,
-                title=form.cleaned_data["title"],
-                summary=form.cleaned_data["summary"],
-                case=form.cleaned_data["case"],
-                template=form.cleaned_data["template"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Plan ‘{plan.title}’ made. Check it, then share it")
-            return redirect(plan)
+        response, form = _submit(
+            request,
+            form,
+            services.create_plan,
+            done=lambda plan: f"Plan ‘{plan.title}’ made. Check it, then share it",
+            then=lambda plan: plan,
+            resident=resident,
+            **form.cleaned_data,
+        )
+        if response:
+            return response
     return render(
         request,
         "plans/officer/create.html",
@@ -98,11 +111,11 @@ def create(request, resident_pk: int):
 
 @permission_required(VIEW, raise_exception=True)
 def detail(request, pk: int):
-    plan = _plan_or_404(pk)
+    plan = access.get_plan_for(request.user, pk)
     goals = queries.goals_with_actions(plan)
     unread_actions = queries.unread_action_ids(plan)
-    unread_changes = list(plan.changes.filter(by_resident=True, seen_at=None)[:20])
-    services.record_read(actor=request.user, plan=plan, detail="Plan page", request=request)
+    unread_changes = list(queries.unread_changes(plan)[:20])
+    _read(request, plan, "Plan page")
     context = {
         "plan": plan,
         "resident": plan.resident,
@@ -113,7 +126,7 @@ def detail(request, pk: int):
         "links": list(queries.links(plan)[:10]),
         "today": timezone.localdate(),
         "now": timezone.now(),
-        "can_change": request.user.has_perm("plans.change_plan"),
+        "can_change": access.can_edit_plan(request.user, plan),
     }
     response = render(request, "plans/officer/detail.html", context)
     # Shown once as new on this page, then read.
@@ -121,104 +134,111 @@ def detail(request, pk: int):
     return response
 
 
+def _reloaded_plan(plan: Plan, form_class, form, error):
+    plan.refresh_from_db()
+    return _stale(form, plan.version, form_class, error)
+
+
 @permission_required(CHANGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
-    plan = _plan_or_404(pk)
+    plan = access.get_plan_for(request.user, pk)
     initial = {"title": plan.title, "summary": plan.summary, "version": plan.version}
-    form = PlanDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = PlanDetailsForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_plan(
-                actor=request.user,
-                plan=plan,
-                version=form.cleaned_data["version"],
-                title=form.cleaned_data["title"],
-                summary=form.cleaned_data["summary"],
-                request=request,
-            )
-        except services.StaleEdit as error:
-            plan.refresh_from_db()
-            form = _stale(form, error, plan.version, PlanDetailsForm)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Plan details saved")
-            return redirect(plan)
+        response, form = _submit(
+            request,
+            form,
+            services.update_plan,
+            done="Plan details saved",
+            then=plan,
+            on_stale=partial(_reloaded_plan, plan, PlanDetailsForm, form),
+            plan=plan,
+            **form.cleaned_data,
+        )
+        if response:
+            return response
     else:
-        services.record_read(actor=request.user, plan=plan, detail="Edit plan", request=request)
+        _read(request, plan, "Edit plan")
     return render(request, "plans/officer/edit.html", {"plan": plan, "form": form})
 
 
 @permission_required(CHANGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def add_goal(request, pk: int):
-    plan = _plan_or_404(pk)
-    form = GoalForm(request.POST if request.method == "POST" else None)
+    plan = access.get_plan_for(request.user, pk)
+    form = GoalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.add_goal(
-                actor=request.user, plan=plan, title=form.cleaned_data["title"], request=request
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Goal added")
-            return redirect(plan)
+        response, form = _submit(
+            request,
+            form,
+            services.add_goal,
+            done="Goal added",
+            then=plan,
+            plan=plan,
+            title=form.cleaned_data["title"],
+        )
+        if response:
+            return response
     return render(
         request, "plans/officer/goal_form.html", {"plan": plan, "form": form, "goal": None}
     )
 
 
+def _reloaded_goal(goal, form, error):
+    goal.refresh_from_db()
+    return _stale(form, goal.version, GoalForm, error)
+
+
 @permission_required(CHANGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def edit_goal(request, pk: int):
-    goal = get_object_or_404(Goal.objects.select_related("plan__resident"), pk=pk)
-    initial = {"title": goal.title, "version": goal.version}
-    form = GoalForm(request.POST if request.method == "POST" else None, initial=initial)
+    goal = access.get_goal_for(request.user, pk)
+    form = GoalForm(_posted(request), initial={"title": goal.title, "version": goal.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_goal(
-                actor=request.user,
-                goal=goal,
-                version=form.cleaned_data["version"],
-                title=form.cleaned_data["title"],
-                request=request,
-            )
-        except services.StaleEdit as error:
-            goal.refresh_from_db()
-            form = _stale(form, error, goal.version, GoalForm)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Goal saved")
-            return redirect(goal.plan)
+        response, form = _submit(
+            request,
+            form,
+            services.update_goal,
+            done="Goal saved",
+            then=goal.plan,
+            on_stale=partial(_reloaded_goal, goal, form),
+            goal=goal,
+            **form.cleaned_data,
+        )
+        if response:
+            return response
     return render(
         request, "plans/officer/goal_form.html", {"plan": goal.plan, "form": form, "goal": goal}
+    )
+
+
+def _remove(request, thing, *, remove, done: str, words: str):
+    """The confirm-and-remove page for a goal or an action."""
+    form = VersionOnlyForm(_posted(request), initial={"version": thing.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            remove(actor=request.user, version=form.cleaned_data["version"], request=request)
+        except services.StaleEdit as error:
+            messages.error(request, error.message)
+            return redirect(thing.plan)
+        messages.success(request, done)
+        return redirect(thing.plan)
+    return render(
+        request, "plans/officer/remove.html", {"plan": thing.plan, "form": form, "thing": words}
     )
 
 
 @permission_required(CHANGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def remove_goal(request, pk: int):
-    goal = get_object_or_404(Goal.objects.select_related("plan__resident"), pk=pk)
-    form = VersionOnlyForm(
-        request.POST if request.method == "POST" else None, initial={"version": goal.version}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.remove_goal(
-                actor=request.user, goal=goal, version=form.cleaned_data["version"], request=request
-            )
-        except services.StaleEdit as error:
-            messages.error(request, error.message)
-            return redirect(goal.plan)
-        messages.success(request, f"Goal ‘{goal.title}’ removed")
-        return redirect(goal.plan)
-    return render(
+    goal = access.get_goal_for(request.user, pk)
+    return _remove(
         request,
-        "plans/officer/remove.html",
-        {"plan": goal.plan, "form": form, "thing": f"the goal ‘{goal.title}’ and its actions"},
+        goal,
+        remove=partial(services.remove_goal, goal=goal),
+        done=f"Goal ‘{goal.title}’ removed",
+        words=f"the goal ‘{goal.title}’ and its actions",
     )
 
 
@@ -243,30 +263,34 @@ def _action_form(request, plan: Plan, action: Action | None, data=None):
     )
 
 
+def _action_fields(data: dict) -> dict:
+    return {
+        "description": data["description"],
+        "owner_kind": data["owner_kind"],
+        "owner_staff": data["owner_staff"],
+        "partner_name": data["partner_name"],
+        "due_date": data["due_date"],
+    }
+
+
 @permission_required(CHANGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def add_action(request, pk: int):
-    goal = get_object_or_404(Goal.objects.select_related("plan__resident"), pk=pk)
+    goal = access.get_goal_for(request.user, pk)
     plan = goal.plan
-    form = _action_form(request, plan, None, request.POST if request.method == "POST" else None)
+    form = _action_form(request, plan, None, _posted(request))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_action(
-                actor=request.user,
-                goal=goal,
-                description=data["description"],
-                owner_kind=data["owner_kind"],
-                owner_staff=data["owner_staff"],
-                partner_name=data["partner_name"],
-                due_date=data["due_date"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Action added")
-            return redirect(plan)
+        response, form = _submit(
+            request,
+            form,
+            services.add_action,
+            done="Action added",
+            then=plan,
+            goal=goal,
+            **_action_fields(form.cleaned_data),
+        )
+        if response:
+            return response
     return render(
         request,
         "plans/officer/action_form.html",
@@ -277,38 +301,35 @@ def add_action(request, pk: int):
 @permission_required(CHANGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def edit_action(request, pk: int):
-    action = get_object_or_404(
-        Action.objects.select_related("plan__resident", "goal", "owner_staff"), pk=pk
-    )
+    action = access.get_action_for(request.user, pk)
     plan = action.plan
-    form = _action_form(request, plan, action, request.POST if request.method == "POST" else None)
+    form = _action_form(request, plan, action, _posted(request))
+
+    def stale(error):
+        newer = queries.action(action.pk)
+        form = _action_form(request, plan, newer, with_version(request.POST, newer.version))
+        form.is_valid()
+        form.add_error(None, error.message)
+        return form
+
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.update_action(
-                actor=request.user,
-                action=action,
-                version=data["version"],
-                description=data["description"],
-                owner_kind=data["owner_kind"],
-                owner_staff=data["owner_staff"],
-                partner_name=data["partner_name"],
-                due_date=data["due_date"],
-                status=data["status"] or None,
-                request=request,
-            )
-        except services.StaleEdit as error:
-            action = Action.objects.select_related("goal", "owner_staff").get(pk=action.pk)
-            form = _action_form(request, plan, action, with_version(request.POST, action.version))
-            form.is_valid()
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Action saved")
-            return redirect(plan)
+        response, form = _submit(
+            request,
+            form,
+            services.update_action,
+            done="Action saved",
+            then=plan,
+            on_stale=stale,
+            action=action,
+            version=data["version"],
+            status=data["status"] or None,
+            **_action_fields(data),
+        )
+        if response:
+            return response
     else:
-        services.record_read(actor=request.user, plan=plan, detail="Edit action", request=request)
+        _read(request, plan, "Edit action")
     return render(
         request,
         "plans/officer/action_form.html",
@@ -319,27 +340,13 @@ def edit_action(request, pk: int):
 @permission_required(CHANGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def remove_action(request, pk: int):
-    action = get_object_or_404(Action.objects.select_related("plan__resident"), pk=pk)
-    form = VersionOnlyForm(
-        request.POST if request.method == "POST" else None, initial={"version": action.version}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.remove_action(
-                actor=request.user,
-                action=action,
-                version=form.cleaned_data["version"],
-                request=request,
-            )
-        except services.StaleEdit as error:
-            messages.error(request, error.message)
-            return redirect(action.plan)
-        messages.success(request, f"Action ‘{action.description}’ removed")
-        return redirect(action.plan)
-    return render(
+    action = access.get_action_for(request.user, pk)
+    return _remove(
         request,
-        "plans/officer/remove.html",
-        {"plan": action.plan, "form": form, "thing": f"the action ‘{action.description}’"},
+        action,
+        remove=partial(services.remove_action, action=action),
+        done=f"Action ‘{action.description}’ removed",
+        words=f"the action ‘{action.description}’",
     )
 
 
@@ -347,37 +354,32 @@ def remove_action(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def action_detail(request, pk: int):
     """An action with its comments; officers comment here."""
-    action = get_object_or_404(
-        Action.objects.select_related("plan__resident", "goal", "owner_staff"), pk=pk
-    )
-    form = CommentForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not request.user.has_perm("plans.change_plan"):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.add_comment(
-                    actor=request.user,
-                    action=action,
-                    body=form.cleaned_data["body"],
-                    request=request,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Comment added")
-                return redirect("plans:action", pk=action.pk)
-    else:
-        services.record_read(
-            actor=request.user, plan=action.plan, detail="Action and comments", request=request
+    action = access.get_action_for(request.user, pk)
+    action_url = reverse("plans:action", args=[action.pk])
+    form = CommentForm(_posted(request))
+    if request.method != "POST":
+        _read(request, action.plan, "Action and comments")
+    elif not access.can_edit_plan(request.user, action.plan):
+        raise PermissionDenied
+    elif form.is_valid():
+        response, form = _submit(
+            request,
+            form,
+            services.add_comment,
+            done="Comment added",
+            then=action_url,
+            action=action,
+            body=form.cleaned_data["body"],
         )
+        if response:
+            return response
     return render(
         request,
         "plans/officer/action.html",
         {
             "plan": action.plan,
             "action": action,
-            "comments": list(action.comments.all()),
+            "comments": list(queries.comments(action)),
             "form": form,
         },
     )
@@ -386,14 +388,12 @@ def action_detail(request, pk: int):
 @permission_required(CHANGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def share(request, pk: int):
-    plan = _plan_or_404(pk)
+    plan = access.get_plan_for(request.user, pk)
     problem = ""
     if request.method == "POST":
         try:
             services.share_plan(actor=request.user, plan=plan, request=request)
-        except NotTextable as error:
-            problem = " ".join(error.messages)
-        except ValidationError as error:
+        except (NotTextable, ValidationError) as error:
             problem = " ".join(error.messages)
         else:
             messages.success(
@@ -414,7 +414,7 @@ def share(request, pk: int):
 @permission_required(CHANGE, raise_exception=True)
 @require_POST
 def revoke(request, pk: int):
-    link = get_object_or_404(ResidentLink.objects.select_related("plan"), pk=pk)
+    link = access.get_link_for(request.user, pk)
     if services.revoke_link(actor=request.user, link=link, request=request):
         messages.success(request, "The link has stopped working")
     else:
@@ -425,35 +425,29 @@ def revoke(request, pk: int):
 @permission_required(CHANGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def record_agreement(request, pk: int):
-    plan = _plan_or_404(pk)
-    form = AgreementForm(
-        request.POST if request.method == "POST" else None, initial={"version": plan.version}
-    )
+    plan = access.get_plan_for(request.user, pk)
+    form = AgreementForm(_posted(request), initial={"version": plan.version})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agree_plan(
-                plan=plan,
-                version=form.cleaned_data["version"],
-                actor=request.user,
-                channel=form.cleaned_data["channel"],
-                request=request,
-            )
-        except services.StaleEdit as error:
-            plan.refresh_from_db()
-            form = _stale(form, error, plan.version, AgreementForm)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Agreement recorded")
-            return redirect(plan)
+        response, form = _submit(
+            request,
+            form,
+            services.agree_plan,
+            done="Agreement recorded",
+            then=plan,
+            on_stale=partial(_reloaded_plan, plan, AgreementForm, form),
+            plan=plan,
+            **form.cleaned_data,
+        )
+        if response:
+            return response
     return render(request, "plans/officer/agree.html", {"plan": plan, "form": form})
 
 
 @permission_required(VIEW, raise_exception=True)
 def history(request, pk: int):
-    plan = _plan_or_404(pk)
+    plan = access.get_plan_for(request.user, pk)
     changes = list(queries.changes(plan)[:500])
-    services.record_read(actor=request.user, plan=plan, detail="Plan history", request=request)
+    _read(request, plan, "Plan history")
     return render(
         request,
         "plans/officer/history.html",
@@ -463,13 +457,11 @@ def history(request, pk: int):
 
 @permission_required(VIEW, raise_exception=True)
 def version(request, pk: int, version: int):
-    plan = _plan_or_404(pk)
+    plan = access.get_plan_for(request.user, pk)
     revision = queries.revision(plan, version)
     if revision is None:
         raise Http404("No such version")
-    services.record_read(
-        actor=request.user, plan=plan, detail=f"Version {version}", request=request
-    )
+    _read(request, plan, f"Version {version}")
     return render(
         request,
         "plans/officer/version.html",
@@ -479,9 +471,9 @@ def version(request, pk: int, version: int):
 
 @permission_required(VIEW, raise_exception=True)
 def print_plan(request, pk: int):
-    plan = _plan_or_404(pk)
+    plan = access.get_plan_for(request.user, pk)
     goals = queries.goals_with_actions(plan)
-    services.record_read(actor=request.user, plan=plan, detail="Printed plan", request=request)
+    _read(request, plan, "Printed plan")
     return render(
         request,
         "plans/officer/print.html",

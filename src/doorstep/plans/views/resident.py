@@ -1,6 +1,8 @@
 """The resident's pages, opened from the texted link (no account, no JavaScript needed).
 
-Nothing personal is shown until the one-time code is right; see access.py.
+Nothing personal is shown until the one-time code is right: the link, the guess throttle and
+the session on one device are core.resident_links', with the plan's kind of link and its code
+in services/links.py.
 """
 
 from django.conf import settings
@@ -10,10 +12,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from doorstep.core import resident_links
 from doorstep.core.forms import add_service_errors
+from doorstep.core.resident_links import Refusal
 from doorstep.reporting import survey
 
-from .. import access, queries, services
+from .. import queries, services
 from ..forms import CodeForm, CommentForm, ResidentActionForm
 from ..models import Action, OwnerKind
 
@@ -25,21 +29,37 @@ CONFIRMATIONS = {
 }
 
 
+TOO_MANY_GUESSES = (
+    "There have been too many tries from your connection. Wait an hour and try again."
+)
+
+
+def _refused(request, refusal: Refusal, link):
+    if refusal == Refusal.TOO_MANY_GUESSES:
+        message, status = TOO_MANY_GUESSES, 429
+    else:
+        message, status = services.LinkDead.message, 410
+    return render(request, "plans/resident/refused.html", {"message": message}, status=status)
+
+
+def resident_page(*, needs_code: bool = True):
+    """Find the link from the token in the address (404 with no hint if there is none),
+    refuse stopped or expired links plainly, and unless `needs_code` is False send people
+    without a session for this link to the start page."""
+    return resident_links.resident_page(services.LINK, refuse=_refused, confirmed=needs_code)
+
+
 def _action_or_404(link, action_id: int) -> Action:
-    action = (
-        Action.objects.select_related("goal", "owner_staff")
-        .filter(pk=action_id, plan_id=link.plan_id)
-        .first()
-    )
+    action = queries.plan_action(link.plan_id, action_id)
     if action is None:
         raise Http404
     return action
 
 
-@access.resident_page(needs_code=False)
+@resident_page(needs_code=False)
 @require_http_methods(["GET", "POST"])
 def start(request, link, token: str):
-    if access.has_access(request, link) and request.method == "GET":
+    if resident_links.has_session(request, services.LINK, link) and request.method == "GET":
         return redirect("plans:resident_plan", token=token)
     problem = ""
     status = 200
@@ -57,14 +77,13 @@ def start(request, link, token: str):
     )
 
 
-@access.resident_page(needs_code=False)
+@resident_page(needs_code=False)
 @require_http_methods(["GET", "POST"])
 def code(request, link, token: str):
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        result = services.check_code(link=link, code=form.cleaned_data["code"])
+        result = resident_links.confirm(request, services.LINK, link, form.cleaned_data["code"])
         if result.ok:
-            access.grant(request, link)
             return redirect("plans:resident_plan", token=token)
         form.add_error("code", result.message)
     return render(
@@ -91,12 +110,12 @@ def _plan_page(request, link, token: str, *, problem: str = "", status: int = 20
     )
 
 
-@access.resident_page()
+@resident_page()
 def plan_page(request, link, token: str):
     return _plan_page(request, link, token)
 
 
-@access.resident_page()
+@resident_page()
 @require_POST
 def mark_done(request, link, token: str, action_id: int):
     action = _action_or_404(link, action_id)
@@ -120,7 +139,7 @@ def mark_done(request, link, token: str, action_id: int):
     return redirect("plans:resident_confirmation", token=token, what="done")
 
 
-@access.resident_page()
+@resident_page()
 @require_http_methods(["GET", "POST"])
 def action_page(request, link, token: str, action_id: int):
     action = _action_or_404(link, action_id)
@@ -146,17 +165,17 @@ def action_page(request, link, token: str, action_id: int):
             "token": token,
             "plan": link.plan,
             "action": action,
-            "comments": list(action.comments.all()),
+            "comments": list(queries.comments(action)),
             "form": form,
             "yours": action.owner_kind == OwnerKind.RESIDENT,
         },
     )
 
 
-@access.resident_page()
+@resident_page()
 @require_http_methods(["GET", "POST"])
 def add_action(request, link, token: str):
-    goals = list(link.plan.goals.all())
+    goals = list(queries.goals(link.plan))
     form = ResidentActionForm(request.POST if request.method == "POST" else None, goals=goals)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,7 +198,7 @@ def add_action(request, link, token: str):
     )
 
 
-@access.resident_page()
+@resident_page()
 @require_http_methods(["GET", "POST"])
 def agree(request, link, token: str):
     plan = link.plan
@@ -204,7 +223,7 @@ def agree(request, link, token: str):
     )
 
 
-@access.resident_page()
+@resident_page()
 def confirmation(request, link, token: str, what: str):
     if what not in CONFIRMATIONS:
         raise Http404
@@ -217,9 +236,9 @@ def confirmation(request, link, token: str, what: str):
     return render(request, "plans/resident/confirmation.html", context)
 
 
-@access.resident_page(needs_code=False)
+@resident_page(needs_code=False)
 @require_POST
 def leave(request, link, token: str):
-    access.end(request, link)
+    resident_links.end_session(request, services.LINK, link)
     messages.success(request, "You have left your plan. Use the link again to come back")
     return redirect("plans:resident_start", token=token)

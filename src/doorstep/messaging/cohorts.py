@@ -88,27 +88,23 @@ def _case_type_choices() -> list[tuple[str, str]]:
     ]
 
 
-register_filter(
-    "team",
-    "Has a case with team",
-    lambda qs, team: _with_case(qs, team_id=team),
-    widget="select",
-    choices=_team_choices,
-)
-register_filter(
-    "case_type",
-    "Has a case of type",
-    lambda qs, kind: _with_case(qs, case_type_id=kind),
-    widget="select",
-    choices=_case_type_choices,
-)
-register_filter(
-    "case_status",
-    "Has a case with status",
-    lambda qs, status: _with_case(qs, status=status),
-    widget="select",
-    choices=lambda: list(Case.Status.choices),
-)
+def _case_status_choices() -> list[tuple[str, str]]:
+    return list(Case.Status.choices)
+
+
+# Filters on the residents' cases: (name, label, the case field, the choices offered).
+for _name, _label, _field, _choices in (
+    ("team", "Has a case with team", "team_id", _team_choices),
+    ("case_type", "Has a case of type", "case_type_id", _case_type_choices),
+    ("case_status", "Has a case with status", "status", _case_status_choices),
+):
+    register_filter(
+        _name,
+        _label,
+        lambda qs, value, field=_field: _with_case(qs, **{field: value}),
+        widget="select",
+        choices=_choices,
+    )
 register_filter(
     "not_replied_days",
     "Has not replied in the last N days",

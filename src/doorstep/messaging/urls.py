@@ -6,21 +6,15 @@ app_name = "messaging"
 
 # Templates, sending to one resident, conversations, the phone simulator.
 from .views import officer, simulator  # noqa: E402
-from .views import templates as template_views  # noqa: E402
+from .views import templates as tv  # noqa: E402
 
 officer_patterns: list = [
-    path("templates/", template_views.template_list, name="templates"),
-    path("templates/new/", template_views.template_new, name="template_new"),
-    path("templates/<int:pk>/", template_views.template_edit, name="template_edit"),
-    path(
-        "templates/<int:pk>/deactivate/",
-        template_views.template_deactivate,
-        name="template_deactivate",
-    ),
-    path(
-        "templates/<int:pk>/activate/", template_views.template_activate, name="template_activate"
-    ),
-    path("preview/", template_views.preview, name="preview"),
+    path("templates/", tv.template_list, name="templates"),
+    path("templates/new/", tv.template_new, name="template_new"),
+    path("templates/<int:pk>/", tv.template_edit, name="template_edit"),
+    path("templates/<int:pk>/deactivate/", tv.template_deactivate, name="template_deactivate"),
+    path("templates/<int:pk>/activate/", tv.template_activate, name="template_activate"),
+    path("preview/", tv.preview, name="preview"),
     path("residents/<int:pk>/", officer.conversation, name="conversation"),
     path("residents/<int:pk>/send/", officer.send, name="send"),
     path("residents/<int:pk>/opt-out/", officer.opt_out, name="opt_out"),

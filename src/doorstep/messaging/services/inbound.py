@@ -20,6 +20,7 @@ from .. import rules
 from ..models import Message, Suppression
 from ..providers import InboundSms
 from .opt_outs import suppress, unsuppress
+from .records import record_text_change
 from .sending import send_system_text
 
 log = logging.getLogger(__name__)
@@ -229,13 +230,13 @@ def link_reply(*, message: Message, resident: Resident, actor, request=None) -> 
         reply.save(update_fields=["resident", "staff", "team"])
         _add_to_timeline(reply, resident.pk)
         linked += 1
-    record_change(
+    summary = f"{linked} texts from an unmatched number linked"
+    record_text_change(
         actor=actor,
         action="link",
-        object_type="message",
-        object_id=message.pk,
-        resident_id=resident.pk,
-        summary=f"{linked} texts from an unmatched number linked",
+        message=message,
+        summary=summary,
+        resident=resident,
         request=request,
     )
     return linked
@@ -258,11 +259,4 @@ def mark_handled(*, message: Message, actor, request=None) -> None:
     message.handled_by = actor
     message.read_at = message.read_at or now
     message.save(update_fields=["handled_at", "handled_by", "read_at"])
-    record_change(
-        actor=actor,
-        action="handle",
-        object_type="message",
-        object_id=message.pk,
-        resident_id=message.resident_id,
-        request=request,
-    )
+    record_text_change(actor=actor, action="handle", message=message, request=request)

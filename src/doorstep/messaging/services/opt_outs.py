@@ -46,9 +46,7 @@ def unsuppress(number: str, *, actor) -> bool:
     return bool(deleted)
 
 
-def _change_opt_out(
-    *, resident: Resident, number: str, actor, reason: str, opting_out: bool, request=None
-) -> bool:
+def _change_opt_out(resident: Resident, number: str, actor, reason: str, request, *, opting_out):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Enter the reason", code="required")
@@ -77,24 +75,10 @@ def _change_opt_out(
 @transaction.atomic
 def opt_out(*, resident: Resident, number: str, actor, reason: str, request=None) -> bool:
     """An officer opts a resident's number out of texts, on their request."""
-    return _change_opt_out(
-        resident=resident,
-        number=number,
-        actor=actor,
-        reason=reason,
-        opting_out=True,
-        request=request,
-    )
+    return _change_opt_out(resident, number, actor, reason, request, opting_out=True)
 
 
 @transaction.atomic
 def opt_in(*, resident: Resident, number: str, actor, reason: str, request=None) -> bool:
     """An officer opts a number back in, when the resident asks."""
-    return _change_opt_out(
-        resident=resident,
-        number=number,
-        actor=actor,
-        reason=reason,
-        opting_out=False,
-        request=request,
-    )
+    return _change_opt_out(resident, number, actor, reason, request, opting_out=False)

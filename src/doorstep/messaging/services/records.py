@@ -4,8 +4,24 @@ that follow a resident record merged into another."""
 from django.http import HttpRequest
 
 from doorstep.core import audit
+from doorstep.core.changes import record_change
 
 from ..models import Message
+
+
+def record_text_change(
+    *, actor, action: str, message: Message, summary: str = "", resident=None, request=None
+) -> None:
+    """Audit a change to one text, against the resident it belongs to (or is now linked to)."""
+    record_change(
+        actor=actor,
+        action=action,
+        object_type="message",
+        object_id=message.pk,
+        resident_id=resident.pk if resident is not None else message.resident_id,
+        summary=summary,
+        request=request,
+    )
 
 
 def record_view(

@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from doorstep.core import actors
-from doorstep.core.changes import record_change
 from doorstep.residents.models import Resident
 
 from .. import nudges, rules, sms, tasks
 from ..composing import NotTextable, preview_message
 from ..models import Message, Template
+from .records import record_text_change
 
 
 def _queue(*, body: str, **fields) -> Message:
@@ -81,14 +81,9 @@ def send_message(
         condition=condition,
         send_after=rules.next_send_time(send_after or timezone.now()),
     )
-    record_change(
-        actor=actor,
-        action="create",
-        object_type="message",
-        object_id=message.pk,
-        resident_id=resident.pk,
-        summary=f"{message.get_kind_display()} queued",
-        request=request,
+    summary = f"{message.get_kind_display()} queued"
+    record_text_change(
+        actor=actor, action="create", message=message, summary=summary, request=request
     )
     return message
 

@@ -11,6 +11,16 @@ from ..composing import check_template_body
 from ..models import Template
 
 
+def _about(template: Template, actor, action: str, request) -> dict:
+    return {
+        "actor": actor,
+        "action": action,
+        "object_type": "template",
+        "object_id": template.pk,
+        "request": request,
+    }
+
+
 def _check_template_name(name: str, template: Template | None) -> str:
     name = " ".join((name or "").split())
     if not name:
@@ -50,14 +60,8 @@ def save_template(
     ]
     template.name, template.body, template.description = name, body, description.strip()
     template.save()
-    record_change(
-        actor=actor,
-        action="create" if creating else "change",
-        object_type="template",
-        object_id=template.pk,
-        fields=changed,
-        request=request,
-    )
+    action = "create" if creating else "change"
+    record_change(**_about(template, actor, action, request), fields=changed)
     return template
 
 
@@ -68,10 +72,4 @@ def set_template_active(*, actor, template: Template, active: bool, request=None
         return
     template.is_active = active
     template.save(update_fields=["is_active", "updated_at"])
-    record_change(
-        actor=actor,
-        action="activate" if active else "deactivate",
-        object_type="template",
-        object_id=template.pk,
-        request=request,
-    )
+    record_change(**_about(template, actor, "activate" if active else "deactivate", request))

@@ -108,7 +108,7 @@ def max_in_window(times: list[float], window: float) -> int:
 def send_for(cohort_id: int, seconds: float):
     from datetime import timedelta
 
-    from doorstep.messaging import cohorts
+    from doorstep.messaging import services as cohorts
     from doorstep.messaging.models import Message
 
     before = set(
@@ -135,7 +135,7 @@ def run_worker(args) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from doorstep.messaging import cohorts
+    from doorstep.messaging import services as cohorts
     from doorstep.messaging.models import Message, ProviderPace
 
     call_command("migrate", verbosity=0)

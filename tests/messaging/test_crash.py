@@ -19,7 +19,7 @@ from django.db.models import Count
 
 from doorstep.cases.models import CaseType
 from doorstep.core.models import Team
-from doorstep.messaging import cohorts
+from doorstep.messaging import services
 from doorstep.messaging.models import Message, OutboxEntry
 from doorstep.messaging.sweep import sweep
 from doorstep.residents.models import Phone, Resident
@@ -58,7 +58,7 @@ def _cohort_of(size: int, officer) -> int:
         Case(resident=r, case_type=case_type, team=team, reference=f"CR-{i:06d}")
         for i, r in enumerate(residents)
     )
-    cohort = cohorts.create_cohort(
+    cohort = services.create_cohort(
         name="Crash", criteria={"team": team.pk}, body="Hello ((first name))", actor=officer
     )
     return cohort.pk

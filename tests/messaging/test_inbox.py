@@ -11,7 +11,7 @@ from doorstep.core import roles
 from doorstep.core.models import AuditEvent
 from doorstep.messaging import services
 from doorstep.messaging.models import Message
-from doorstep.messaging.providers.outbox import reply_as_resident
+from doorstep.messaging.services import reply_as_resident
 
 from ..factories import PhoneFactory, ResidentFactory, StaffFactory, TeamFactory
 

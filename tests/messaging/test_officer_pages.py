@@ -14,9 +14,9 @@ from doorstep.core.models import AuditEvent
 from doorstep.messaging import services
 from doorstep.messaging.forms import parse_time
 from doorstep.messaging.models import Message, OutboxEntry, Suppression, Template
-from doorstep.messaging.providers.outbox import reply_as_resident
+from doorstep.messaging.panel import panel_context
 from doorstep.messaging.rules import UK
-from doorstep.messaging.views.officer import panel_context
+from doorstep.messaging.services import reply_as_resident
 
 from ..factories import PhoneFactory, ResidentFactory, StaffFactory
 

@@ -1,30 +1,24 @@
 from django.apps import AppConfig
 
 
-def _urgent_residents(resident_ids: list[int]) -> set[int]:
-    from doorstep.vulnerability import queries as vulnerability
-
-    # Few residents are urgent: fetch them all rather than pass 100,000 ids to the database.
-    urgent = set(vulnerability.residents_at_level("urgent").values_list("resident_id", flat=True))
-    return urgent.intersection(resident_ids)
-
-
 class MessagingConfig(AppConfig):
     name = "doorstep.messaging"
     label = "messaging"
     verbose_name = "Texts"
 
     def ready(self):
+        # Imported here: models and the other apps are loaded only once ready() runs.
         from doorstep.core import panels, resident_moves, timeline
 
-        from . import cohorts
+        from . import cohorts, tasks  # noqa: F401  (cohorts registers its own filters and exclusions)
+        from .panel import panel_context
+        from .providers import outbox
         from .services import move_messages
-        from .views.officer import panel_context
 
         timeline.register_kind("text", "Texts")
         resident_moves.register_mover("texts", move_messages)
-        # Residents assessed as urgent need a person, not a group text.
-        cohorts.register_exclusion("assessed as urgent: contact them directly", _urgent_residents)
+        # The phone simulator plays the network for the local outbox.
+        outbox.connect_network(tasks.report_outbox_delivery)
         panels.register_panel(
             slug="texts",
             template="messaging/panel.html",

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from doorstep.residents.models import Resident
 
-from . import cohorts, rules, services
+from . import cohorts, composing, rules
 from .models import Template
 
 FILTER_PREFIX = "filter_"
@@ -20,7 +20,7 @@ NO_FILTER_ERROR = (
 
 
 def _placeholder_hint() -> str:
-    names = [f"(({name}))" for name in services.STANDARD_PLACEHOLDERS]
+    names = [f"(({name}))" for name in composing.STANDARD_PLACEHOLDERS]
     return "You can use " + ", ".join(names[:-1]) + " and " + names[-1]
 
 

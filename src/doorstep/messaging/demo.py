@@ -19,7 +19,8 @@ from doorstep.residents.models import Resident
 
 from . import services
 from .models import Message, Template
-from .providers.outbox import complete_delivery, reply_as_resident
+from .services import reply_as_resident
+from .simulator import complete_delivery
 
 MOST_CONVERSATIONS = 8
 

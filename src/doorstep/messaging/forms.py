@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from doorstep.core.validators import format_phone_for_display
 
-from . import rules, services, sms
+from . import composing, rules, sms
 
 OWN_TEXT = "own"
 NOW, LATER = "now", "later"
@@ -54,7 +54,7 @@ def placeholder_field_name(template_pk: int, position: int) -> str:
 
 def caller_placeholders(template) -> list[str]:
     """The placeholders an officer must fill in by hand to send this template."""
-    return [name for name in template.placeholders if name not in services.STANDARD_PLACEHOLDERS]
+    return [name for name in template.placeholders if name not in composing.STANDARD_PLACEHOLDERS]
 
 
 class TemplateForm(forms.Form):
@@ -83,7 +83,7 @@ class TemplateForm(forms.Form):
     def clean_body(self):
         body = self.cleaned_data["body"]
         try:
-            services.check_template_body(body)
+            composing.check_template_body(body)
         except ValidationError as error:
             raise ValidationError(error.messages) from error
         return body
@@ -251,7 +251,7 @@ class SendForm(forms.Form):
         return clock
 
     def service_arguments(self) -> dict:
-        """What services.preview_message and send_message need."""
+        """What composing.preview_message and services.send_message need."""
         data = self.cleaned_data
         choice = data["choice"]
         arguments = {"number": data["number"]}

@@ -1,14 +1,16 @@
-"""Reads for the officer pages: conversations, the Single View panel, the phone simulator."""
+"""Reads for the officer pages and the API: conversations, the Single View panel, group texts,
+the phone simulator."""
 
 from dataclasses import dataclass
 from itertools import chain
 
-from django.db.models import Count, Max, Q, Window
+from django.db.models import Count, Max, Q, QuerySet, Window
+from django.utils import timezone
 
 from doorstep.residents.models import Phone, Resident
 
-from . import services
-from .models import Message, OutboxEntry, Suppression, Template
+from .composing import NotTextable, check_textable
+from .models import FAILURE_STATUSES, Cohort, Message, OutboxEntry, Suppression, Template
 
 # A conversation page shows this many of the newest texts; older ones stay on the timeline.
 CONVERSATION_LIMIT = 200
@@ -22,6 +24,23 @@ def active_templates() -> list[Template]:
 
 def all_templates() -> list[Template]:
     return list(Template.objects.order_by("-is_active", "name"))
+
+
+def active_template(pk: int) -> Template | None:
+    return Template.objects.filter(pk=pk, is_active=True).first()
+
+
+def text_with_key(idempotency_key: str) -> Message | None:
+    """The text already queued under this idempotency key, if any."""
+    return Message.objects.filter(idempotency_key=idempotency_key).first()
+
+
+def resident_texts(resident_id: int, *, before_id: int | None = None, limit: int) -> list[Message]:
+    """The resident's texts, newest first (for the API: paged by id)."""
+    texts = Message.objects.filter(resident_id=resident_id).order_by("-id")
+    if before_id is not None:
+        texts = texts.filter(pk__lt=before_id)
+    return list(texts[:limit])
 
 
 @dataclass(frozen=True)
@@ -67,7 +86,7 @@ def mobile_states(resident: Resident) -> list[MobileState]:
 @dataclass(frozen=True)
 class Textability:
     numbers: list[Phone]  # mobiles that can be texted now
-    refusals: list[services.NotTextable]  # why the others (or the resident) cannot
+    refusals: list[NotTextable]  # why the others (or the resident) cannot
 
     @property
     def codes(self) -> set[str]:
@@ -80,21 +99,21 @@ def textability(resident: Resident) -> Textability:
     phones = list(resident.phones.all())
     for phone in phones:
         try:
-            services.check_textable(resident, phone.number)
-        except services.NotTextable as refusal:
+            check_textable(resident, phone.number)
+        except NotTextable as refusal:
             if refusal.code != "no_consent":  # said once, below
                 refusals.append(refusal)
         else:
             numbers.append(phone)
     if not any(phone.is_mobile for phone in phones):
         try:
-            services.check_textable(resident)
-        except services.NotTextable as refusal:
+            check_textable(resident)
+        except NotTextable as refusal:
             refusals.insert(0, refusal)
     elif not resident.consents_to_text:
         try:
-            services.check_textable(resident, next(p.number for p in phones if p.is_mobile))
-        except services.NotTextable as refusal:
+            check_textable(resident, next(p.number for p in phones if p.is_mobile))
+        except NotTextable as refusal:
             refusals.insert(0, refusal)
     return Textability(numbers=numbers, refusals=refusals)
 
@@ -191,3 +210,36 @@ def texts_with_key_prefix(*, resident_id: int, prefix: str):
     return Message.objects.filter(
         resident_id=resident_id, idempotency_key__startswith=prefix
     ).order_by("created_at")
+
+
+# --- Group texts -----------------------------------------------------------------------------
+
+# Texts still waiting or on their way; once none are, the group text has finished sending.
+IN_FLIGHT = [Message.Status.QUEUED, Message.Status.SENDING]
+
+
+def cohorts_with_counts() -> QuerySet:
+    """Every group text, newest first, with how many of its texts were delivered or failed."""
+    return (
+        Cohort.objects.select_related("created_by")
+        .annotate(
+            delivered=Count("messages", filter=Q(messages__status=Message.Status.DELIVERED)),
+            failed=Count("messages", filter=Q(messages__status__in=FAILURE_STATUSES)),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def progress(cohort: Cohort) -> dict[str, int]:
+    """How many of the cohort's texts are in each status."""
+    rows = Message.objects.filter(cohort=cohort).values_list("status").annotate(n=Count("id"))
+    return dict(rows)
+
+
+def cohort_sending_now(cohort: Cohort, counts: dict[str, int]) -> bool:
+    """Whether some of its texts are due now (not waiting for a time chosen, or quiet hours)."""
+    if not any(counts.get(status) for status in IN_FLIGHT):
+        return False
+    return Message.objects.filter(
+        cohort=cohort, status__in=IN_FLIGHT, send_after__lte=timezone.now()
+    ).exists()

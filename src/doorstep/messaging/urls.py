@@ -5,22 +5,23 @@ from django.urls import path  # noqa: F401
 app_name = "messaging"
 
 # Templates, sending to one resident, conversations, the phone simulator.
-from .views import officer  # noqa: E402
+from .views import officer, simulator  # noqa: E402
+from .views import templates as tv  # noqa: E402
 
 officer_patterns: list = [
-    path("templates/", officer.template_list, name="templates"),
-    path("templates/new/", officer.template_new, name="template_new"),
-    path("templates/<int:pk>/", officer.template_edit, name="template_edit"),
-    path("templates/<int:pk>/deactivate/", officer.template_deactivate, name="template_deactivate"),
-    path("templates/<int:pk>/activate/", officer.template_activate, name="template_activate"),
-    path("preview/", officer.preview, name="preview"),
+    path("templates/", tv.template_list, name="templates"),
+    path("templates/new/", tv.template_new, name="template_new"),
+    path("templates/<int:pk>/", tv.template_edit, name="template_edit"),
+    path("templates/<int:pk>/deactivate/", tv.template_deactivate, name="template_deactivate"),
+    path("templates/<int:pk>/activate/", tv.template_activate, name="template_activate"),
+    path("preview/", tv.preview, name="preview"),
     path("residents/<int:pk>/", officer.conversation, name="conversation"),
     path("residents/<int:pk>/send/", officer.send, name="send"),
     path("residents/<int:pk>/opt-out/", officer.opt_out, name="opt_out"),
     path("residents/<int:pk>/opt-in/", officer.opt_in, name="opt_in"),
     path("texts/<int:pk>/handled/", officer.mark_handled, name="mark_handled"),
-    path("simulator/", officer.simulator, name="simulator"),
-    path("simulator/<str:number>/", officer.simulator_phone, name="simulator_phone"),
+    path("simulator/", simulator.simulator, name="simulator"),
+    path("simulator/<str:number>/", simulator.simulator_phone, name="simulator_phone"),
 ]
 
 # Inboxes, linking unmatched texts, group texts.

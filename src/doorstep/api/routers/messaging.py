@@ -4,14 +4,14 @@ import datetime
 import uuid
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, P, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
-from doorstep.core import audit
+from doorstep.messaging import access, queries
 from doorstep.messaging import services as messaging
-from doorstep.messaging.models import Message, Template
+from doorstep.messaging.models import Message
 
 from ..errors import NotFoundError
 from ..schemas import Message as Detail
@@ -86,9 +86,8 @@ def _validation_error(error: DjangoValidationError, field: str | None = None):
 
 
 def _record_read(request: HttpRequest, *, resident_id: int | None, detail: str, object_id=""):
-    audit.record(
+    messaging.record_view(
         actor=request.auth,
-        action="view",
         object_type="message",
         object_id=object_id,
         resident_id=resident_id,
@@ -112,7 +111,7 @@ def send(request: HttpRequest, resident_id: int, payload: MessageCreate, respons
     key = payload.idempotency_key or request.headers.get("Idempotency-Key") or None
     idempotency_key = f"api:{request.auth.token.pk}:{key}" if key else None
     if idempotency_key:
-        earlier = Message.objects.filter(idempotency_key=idempotency_key).first()
+        earlier = queries.text_with_key(idempotency_key)
         if earlier is not None:
             return Status(200, earlier)
     if payload.body and payload.template_id:
@@ -127,7 +126,7 @@ def send(request: HttpRequest, resident_id: int, payload: MessageCreate, respons
         )
     template = None
     if payload.template_id is not None:
-        template = Template.objects.filter(pk=payload.template_id, is_active=True).first()
+        template = queries.active_template(payload.template_id)
         if template is None:
             raise NinjaValidationError(
                 [
@@ -183,10 +182,7 @@ def list_for_resident(
     before_id: Query[int | None, P(description="Only texts older than this id (paging)")] = None,
 ):
     resident = _live_resident(resident_id)
-    messages = Message.objects.filter(resident=resident).order_by("-id")
-    if before_id is not None:
-        messages = messages.filter(pk__lt=before_id)
-    items = list(messages[:limit])
+    items = queries.resident_texts(resident.pk, before_id=before_id, limit=limit)
     _record_read(request, resident_id=resident.pk, detail=f"{len(items)} texts")
     return {"count": len(items), "items": items}
 
@@ -198,8 +194,9 @@ def list_for_resident(
     url_name="message",
 )
 def detail(request: HttpRequest, message_id: int):
-    message = Message.objects.filter(pk=message_id).first()
-    if message is None:
-        raise NotFoundError(f"There is no text with id {message_id}")
+    try:
+        message = access.get_text_for(request.auth, message_id)
+    except Http404 as missing:
+        raise NotFoundError(f"There is no text with id {message_id}") from missing
     _record_read(request, resident_id=message.resident_id, detail="Text", object_id=message.pk)
     return message

@@ -5,6 +5,7 @@ messaging services do, after asking `find_sent(reference)` whether an earlier at
 accepted, so a timeout or a killed worker never sends the same text twice.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -34,6 +35,15 @@ class InboundSms:
     number: str  # E.164
     body: str
     received_at: datetime
+
+
+def is_uuid(text: str) -> bool:
+    """True for a UUID, as Doorstep's references (and some providers' ids) are."""
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 class ProviderError(Exception):

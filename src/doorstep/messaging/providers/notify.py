@@ -13,7 +13,6 @@ Notify does nothing with STOP: Doorstep keeps its own list of numbers that opted
 """
 
 import logging
-import uuid
 from datetime import UTC, datetime
 
 import requests
@@ -35,6 +34,7 @@ from .base import (
     SendResult,
     StatusUpdate,
     TemporaryError,
+    is_uuid,
 )
 
 log = logging.getLogger(__name__)
@@ -220,7 +220,7 @@ def received_text(payload) -> InboundSms:
 def check_api_key(api_key: str) -> None:
     """Notify's keys read `{key name}-{service id}-{secret}`; the client slices them blindly."""
     service_id, secret = api_key[-73:-37], api_key[-36:]
-    if len(api_key) < 74 or api_key[-37] != "-" or not (_is_uuid(service_id) and _is_uuid(secret)):
+    if len(api_key) < 74 or api_key[-37] != "-" or not (is_uuid(service_id) and is_uuid(secret)):
         raise ImproperlyConfigured(
             "NOTIFY_API_KEY must be a whole GOV.UK Notify API key: the key's name, then the "
             "service id and the secret, joined by hyphens"
@@ -292,11 +292,3 @@ def _retry_after(value: str | None) -> float | None:
     except ValueError:
         return None
     return seconds if seconds is not None and seconds >= 0 else None
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True

@@ -47,15 +47,23 @@ def _bad_request(message: str) -> HttpResponse:
     return JsonResponse({"error": message}, status=400)
 
 
+def _payload(request: HttpRequest) -> tuple[object, HttpResponse | None]:
+    """The JSON Notify posted, or the response refusing the request."""
+    if not _has_token(request):
+        return None, _refused()
+    payload = _read_json(request)
+    if payload is None:
+        return None, _bad_request("The body must be JSON")
+    return payload, None
+
+
 @csrf_exempt
 @login_not_required
 @require_POST
 def delivery_receipt(request: HttpRequest) -> HttpResponse:
-    if not _has_token(request):
-        return _refused()
-    payload = _read_json(request)
-    if payload is None:
-        return _bad_request("The body must be JSON")
+    payload, refusal = _payload(request)
+    if refusal is not None:
+        return refusal
     try:
         update = notify.delivery_receipt(payload)
     except ValueError as error:
@@ -71,11 +79,9 @@ def delivery_receipt(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_POST
 def received_text(request: HttpRequest) -> HttpResponse:
-    if not _has_token(request):
-        return _refused()
-    payload = _read_json(request)
-    if payload is None:
-        return _bad_request("The body must be JSON")
+    payload, refusal = _payload(request)
+    if refusal is not None:
+        return refusal
     try:
         inbound = notify.received_text(payload)
     except ValueError as error:

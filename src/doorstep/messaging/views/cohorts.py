@@ -1,22 +1,17 @@
 """Officer pages for group texts: choose residents, check who gets it, send, watch progress."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .. import cohorts
+from .. import access, cohorts, queries, services
 from ..cohort_forms import CohortForm, describe_criteria
-from ..models import FAILURE_STATUSES, Cohort, Message
+from ..models import Cohort, Message
 
 COHORTS_PER_PAGE = 25
 REFRESH_SECONDS = 5
-# Texts still waiting or on their way; once none are, the group text has finished sending.
-IN_FLIGHT = [Message.Status.QUEUED, Message.Status.SENDING]
 STATUS_LABELS = {
     Message.Status.DELIVERED: "Delivered",
     Message.Status.SENT: "Sent, waiting for the phone network to confirm delivery",
@@ -25,21 +20,18 @@ STATUS_LABELS = {
 }
 
 
-@permission_required("messaging.send_cohort", raise_exception=True)
+sends_group_texts = access.allowed(access.can_send_group_text)
+
+
+@sends_group_texts
 def cohort_list(request):
-    rows = (
-        Cohort.objects.select_related("created_by")
-        .annotate(
-            delivered=Count("messages", filter=Q(messages__status=Message.Status.DELIVERED)),
-            failed=Count("messages", filter=Q(messages__status__in=FAILURE_STATUSES)),
-        )
-        .order_by("-created_at", "-pk")
+    page = Paginator(queries.cohorts_with_counts(), COHORTS_PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(rows, COHORTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "messaging/cohorts/list.html", {"page": page, "cohorts": page})
 
 
-@permission_required("messaging.send_cohort", raise_exception=True)
+@sends_group_texts
 @require_http_methods(["GET", "POST"])
 def cohort_new(request):
     action = request.POST.get("action")
@@ -53,7 +45,7 @@ def cohort_new(request):
         return render(request, "messaging/cohorts/new.html", {"form": form})
     if action == "send":
         try:
-            cohort = cohorts.create_cohort(
+            cohort = services.create_cohort(
                 name=form.cleaned_data["name"],
                 criteria=form.criteria,
                 actor=request.user,
@@ -91,7 +83,7 @@ def _stage(cohort: Cohort, counts: dict[str, int], due_now: bool) -> tuple[str, 
         return "Preparing", "Finding the residents and writing their texts."
     if cohort.status == Cohort.Status.FAILED:
         return "Could not be prepared", cohort.error or "Something went wrong preparing the texts."
-    waiting = sum(counts.get(status, 0) for status in IN_FLIGHT)
+    waiting = sum(counts.get(status, 0) for status in queries.IN_FLIGHT)
     if not waiting:
         return "Finished", "Every text has been sent or has stopped."
     if due_now:
@@ -99,17 +91,11 @@ def _stage(cohort: Cohort, counts: dict[str, int], due_now: bool) -> tuple[str, 
     return "Waiting", "Texts will be sent at the time chosen, outside quiet hours."
 
 
-@permission_required("messaging.send_cohort", raise_exception=True)
+@sends_group_texts
 def cohort_detail(request, pk: int):
-    cohort = get_object_or_404(Cohort.objects.select_related("created_by", "template"), pk=pk)
-    counts = cohorts.progress(cohort)
-    due_now = (
-        Message.objects.filter(
-            cohort=cohort, status__in=IN_FLIGHT, send_after__lte=timezone.now()
-        ).exists()
-        if any(counts.get(status) for status in IN_FLIGHT)
-        else False
-    )
+    cohort = access.get_cohort_for(request.user, pk)
+    counts = queries.progress(cohort)
+    due_now = queries.cohort_sending_now(cohort, counts)
     stage, explanation = _stage(cohort, counts, due_now)
     rows = [
         (STATUS_LABELS.get(status, label), counts[status])

@@ -1,21 +1,20 @@
 """Officer pages: the inbox of conversations, and triage of texts from unknown numbers."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from doorstep.core import audit
 from doorstep.core.forms import add_service_errors
 from doorstep.core.validators import format_phone_for_display
 from doorstep.residents.search import search_residents
 
+from .. import access, services
 from .. import inbox as queries
-from .. import services
 from ..cohort_forms import LinkTextsForm
-from ..models import Message
+
+sees_texts = access.allowed(access.can_see_texts)
 
 SEARCH_LIMIT = 20
 
@@ -24,7 +23,7 @@ def conversation_url(resident_pk: int) -> str:
     return reverse("messaging:conversation", args=[resident_pk])
 
 
-@permission_required("messaging.view_message", raise_exception=True)
+@sees_texts
 def inbox(request):
     show = request.GET.get("show", queries.ALL)
     if show not in dict(queries.SHOW_CHOICES):
@@ -34,9 +33,8 @@ def inbox(request):
     )
     for conversation in conversations:
         conversation.url = conversation_url(conversation.resident.pk)
-    audit.record(
+    services.record_view(
         actor=request.user,
-        action="view",
         object_type="inbox",
         detail=f"{dict(queries.SHOW_CHOICES)[show]}, page {page.number}: "
         f"{len(conversations)} conversations",
@@ -57,12 +55,11 @@ def inbox(request):
     )
 
 
-@permission_required("messaging.view_message", raise_exception=True)
+@sees_texts
 def triage(request):
     page, numbers = queries.unmatched_numbers(page=request.GET.get("page"))
-    audit.record(
+    services.record_view(
         actor=request.user,
-        action="view",
         object_type="triage",
         detail=f"page {page.number}: {len(numbers)} numbers",
         request=request,
@@ -70,11 +67,10 @@ def triage(request):
     return render(request, "messaging/inbox/triage.html", {"page": page, "numbers": numbers})
 
 
-@permission_required("messaging.view_message", raise_exception=True)
-@permission_required("residents.view_resident", raise_exception=True)
+@access.allowed(access.can_see_conversation)
 @require_http_methods(["GET", "POST"])
 def triage_link(request, pk: int):
-    text = get_object_or_404(Message, pk=pk, direction=Message.Direction.INBOUND)
+    text = access.get_reply_for(request.user, pk)
     if text.resident_id:
         messages.info(request, "These texts are already linked to a resident")
         return redirect(conversation_url(text.resident_id))
@@ -96,7 +92,7 @@ def triage_link(request, pk: int):
     found = []
     if query:
         found = [r for r in search_residents(query, limit=SEARCH_LIMIT) if r not in sharing]
-        audit.record(
+        services.record_view(
             actor=request.user,
             action="search",
             object_type="resident",

@@ -1,5 +1,7 @@
 """record_change writes the audit record, the timeline event and the service event together."""
 
+import datetime
+
 import pytest
 from django.db import transaction
 
@@ -47,6 +49,20 @@ def test_timeline_summary_can_differ_from_audit(officer):
     )
     assert written.timeline.summary == "Note added"
     assert written.event is None
+
+
+def test_timeline_event_can_be_dated_when_it_happened(officer):
+    resident = ResidentFactory()
+    when = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=datetime.UTC)
+    written = record_change(
+        actor=None,
+        action="create",
+        object_type="message",
+        resident_id=resident.pk,
+        summary="Text received",
+        timeline_event=Timeline(kind="note", occurred_at=when),
+    )
+    assert written.timeline.occurred_at == when
 
 
 def test_without_a_resident_only_the_audit_is_written(officer):

@@ -7,6 +7,7 @@ none is. Services call it; views and API routes never write audit records themse
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import models
 from django.http import HttpRequest
@@ -24,6 +25,8 @@ class Timeline:
     body: str = ""
     source: models.Model | None = None
     url: str = ""
+    # When it happened, if not now (a text received earlier, a reply linked later).
+    occurred_at: datetime | None = None
 
 
 @dataclass
@@ -73,6 +76,7 @@ def record_change(
             actor=actor,
             source=timeline_event.source,
             url=timeline_event.url,
+            occurred_at=timeline_event.occurred_at,
         )
     if event is not None:
         written.event = service_events.record(**event)

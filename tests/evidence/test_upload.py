@@ -9,6 +9,7 @@ from doorstep.core.models import AuditEvent, ServiceEvent, TimelineEvent
 from doorstep.evidence import services
 from doorstep.evidence.filetypes import RefusedFile
 from doorstep.evidence.models import RequestedDocument, UploadedFile
+from doorstep.evidence.services import submissions
 from doorstep.evidence.storage import evidence_storage
 from doorstep.messaging.models import Message
 
@@ -167,7 +168,7 @@ def test_sending_the_last_document_stops_reminders_and_thanks_the_resident_once(
     # Sending again does nothing more; the thanks is keyed to this set of documents.
     with pytest.raises(ValidationError):
         services.submit_document(document=items[1])
-    services._all_sent(sent.evidence_request)
+    submissions._all_sent(sent.evidence_request)
     assert Message.objects.filter(kind=Message.Kind.SYSTEM).count() == 1
     assert TimelineEvent.objects.filter(summary__contains="sent (1 file)").count() == 2
 

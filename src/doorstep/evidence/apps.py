@@ -21,7 +21,7 @@ class EvidenceConfig(AppConfig):
         from doorstep.core import health, resident_moves, timeline
         from doorstep.messaging import cohorts, nudges
 
-        from . import scanning, services
+        from . import queries, scanning, services
 
         health.CHECKS["virus_scanner"] = scanning.health_check
 
@@ -29,7 +29,7 @@ class EvidenceConfig(AppConfig):
         # Reminders stop as soon as nothing is left to send (checked again at send time).
         nudges.register_condition(
             services.NUDGE_CONDITION,
-            is_met=services.uploads_are_in,
+            is_met=queries.uploads_are_in,
             label="the documents were sent",
         )
         cohorts.register_filter(

@@ -1,0 +1,79 @@
+"""Audit records of staff and API reads: every read of a resident's documents is logged."""
+
+from doorstep.core.changes import record_change
+
+from ..models import EvidenceRequest, RequestedDocument, UploadedFile
+
+
+def record_read(
+    *,
+    actor,
+    object_type: str,
+    object_id,
+    resident_id: int,
+    detail: str = "",
+    action: str = "view",
+    request=None,
+) -> None:
+    record_change(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        resident_id=resident_id,
+        summary=detail,
+        request=request,
+    )
+
+
+def record_request_view(
+    *, actor, evidence_request: EvidenceRequest, detail: str = "", request=None
+) -> None:
+    record_read(
+        actor=actor,
+        object_type="evidence_request",
+        object_id=evidence_request.pk,
+        resident_id=evidence_request.resident_id,
+        detail=detail,
+        request=request,
+    )
+
+
+def record_asking_page(*, actor, resident, request=None) -> None:
+    """The page for asking a resident for documents shows who they are."""
+    record_read(
+        actor=actor,
+        object_type="resident",
+        object_id=resident.pk,
+        resident_id=resident.pk,
+        detail="Ask for documents",
+        request=request,
+    )
+
+
+def record_view(
+    *, actor, document: RequestedDocument, detail: str | None = None, request=None
+) -> None:
+    """Every staff read of a document is in the audit log."""
+    record_read(
+        actor=actor,
+        object_type="requested_document",
+        object_id=document.pk,
+        resident_id=document.request.resident_id,
+        detail=f"{document.document_type.name} opened for review" if detail is None else detail,
+        request=request,
+    )
+
+
+def record_file_read(
+    *, actor, upload: UploadedFile, original: bool, detail: str = "", request=None
+) -> None:
+    record_read(
+        actor=actor,
+        action="export" if original else "view",
+        object_type="uploaded_file",
+        object_id=upload.pk,
+        resident_id=upload.document.request.resident_id,
+        detail=detail or ("Original file downloaded" if original else "File shown"),
+        request=request,
+    )

@@ -38,6 +38,11 @@ def files_for(document: RequestedDocument) -> list[UploadedFile]:
     return list(document.files.exclude(status=UploadedFile.Status.REMOVED).order_by("id"))
 
 
+def catalogue() -> QuerySet[DocumentType]:
+    """Every document type, those in use first, for Administrators."""
+    return DocumentType.objects.select_related("default_team").order_by("-active", "name")
+
+
 def document_type(pk: int) -> DocumentType | None:
     return DocumentType.objects.filter(pk=pk).first()
 

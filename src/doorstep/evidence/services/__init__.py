@@ -6,12 +6,14 @@
 - uploads: keeping files and taking one back; submissions: sending documents to review;
 - processing: checking an uploaded file (run by tasks.py);
 - review: claiming a document; decisions: accepting, rejecting, completing a request;
-- retention: deleting files after the retention period; reads: audited reads.
+- retention: deleting files after the retention period; reads: audited reads;
+- catalogue: the document types Administrators keep.
 
 The link itself (token, state, this browser's use of it) is in links.py; who may see what is in
 access.py; reads are in queries.py.
 """
 
+from .catalogue import save_document_type
 from .decisions import (
     CHECKLIST,
     REASON_MAX_LENGTH,
@@ -100,6 +102,7 @@ __all__ = [
     "request_text",
     "resend_link",
     "revoke_link",
+    "save_document_type",
     "schedule_reminders",
     "submit_all",
     "submit_document",

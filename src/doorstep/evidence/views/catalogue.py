@@ -8,16 +8,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from doorstep.core.forms import add_service_errors
 
-from .. import catalogue
+from .. import queries
 from ..models import DocumentType
 from ..review_forms import DocumentTypeForm
+from ..services import catalogue
 
 MANAGE = "evidence.manage_document_types"
 
 
 @permission_required(MANAGE, raise_exception=True)
 def catalogue_list(request):
-    types = DocumentType.objects.select_related("default_team").order_by("-active", "name")
+    types = queries.catalogue()
     return render(request, "evidence/catalogue/list.html", {"document_types": types})
 
 

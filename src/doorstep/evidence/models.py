@@ -22,6 +22,17 @@ from .filetypes import quoted
 class DocumentType(models.Model):
     """One kind of document the service asks for, kept by Administrators."""
 
+    # What Administrators change on the catalogue page (taking a type out of use is separate).
+    EDITABLE_FIELDS = (
+        "name",
+        "guidance",
+        "max_files",
+        "several_pages",
+        "has_expiry",
+        "retention_days",
+        "default_team",
+    )
+
     name = models.CharField(max_length=120, unique=True)
     # What the resident reads on their phone, e.g. "A photo of every page of your latest bank
     # statement".

@@ -18,15 +18,7 @@ class DocumentTypeForm(GovukModelForm):
 
     class Meta:
         model = DocumentType
-        fields = [
-            "name",
-            "guidance",
-            "max_files",
-            "several_pages",
-            "has_expiry",
-            "retention_days",
-            "default_team",
-        ]
+        fields = list(DocumentType.EDITABLE_FIELDS)
         labels = {
             "name": "Name",
             "guidance": "What to tell the resident",

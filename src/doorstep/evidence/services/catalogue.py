@@ -6,15 +6,7 @@ from doorstep.core.changes import record_change
 
 from ..models import DocumentType
 
-FIELDS = (
-    "name",
-    "guidance",
-    "max_files",
-    "several_pages",
-    "has_expiry",
-    "retention_days",
-    "default_team",
-)
+FIELDS = DocumentType.EDITABLE_FIELDS
 
 
 @transaction.atomic

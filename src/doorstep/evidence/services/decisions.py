@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from doorstep.core import service_events
-from doorstep.core.changes import Timeline, record_change
 from doorstep.messaging import services as messaging
 from doorstep.reporting import survey
 
@@ -25,6 +24,7 @@ from .. import kinds, queries, tasks
 from ..links import link_url
 from ..models import EvidenceRequest, RequestedDocument, UploadedFile
 from .link_changes import new_link
+from .recording import on_timeline, record
 from .reminders import schedule_reminders, stop_reminders
 from .review import check_open_for_review, lock_for_review, record_document_change
 
@@ -218,16 +218,14 @@ def _complete_if_done(evidence_request: EvidenceRequest, *, actor, now, request=
     summary = (
         f"Document request complete: {accepted} document{'s' if accepted != 1 else ''} accepted"
     )
-    record_change(
+    record(
+        evidence_request,
         actor=actor,
         action="update",
-        object_type="evidence_request",
-        object_id=evidence_request.pk,
-        resident_id=evidence_request.resident_id,
         fields=["status", "completed_at"],
         summary=summary,
         request=request,
-        timeline_event=Timeline(kind="evidence", source=evidence_request),
+        timeline=on_timeline(source=evidence_request, linked=False),
     )
     return True
 

@@ -10,11 +10,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.core import actors, timeline
-from doorstep.core.changes import Timeline, record_change
 from doorstep.core.tokens import hash_token
 
 from ..links import (
@@ -27,6 +25,7 @@ from ..links import (
     make_token,
 )
 from ..models import EvidenceRequest
+from .recording import on_timeline, page_url, record
 from .reminders import schedule_reminders, stop_reminders
 from .requests import SentLink, text_link
 
@@ -48,10 +47,6 @@ class DobCheck:
     ok: bool
     locked_until: datetime.datetime | None = None
     tries_left: int = DOB_TRIES
-
-
-def _request_url(evidence_request: EvidenceRequest) -> str:
-    return reverse("evidence:request", args=[evidence_request.pk])
 
 
 @transaction.atomic
@@ -88,12 +83,10 @@ def check_date_of_birth(
             "check_failed",
             f"Locked for {LOCK_MINUTES} minutes after {DOB_TRIES} wrong dates of birth",
             request=request,
-            timeline_event=Timeline(
-                kind="evidence",
-                summary=f"Document link locked for {LOCK_MINUTES} minutes after {DOB_TRIES} "
+            timeline=on_timeline(
+                f"Document link locked for {LOCK_MINUTES} minutes after {DOB_TRIES} "
                 "wrong dates of birth",
                 source=locked,
-                url=_request_url(locked),
             ),
         )
     else:
@@ -112,15 +105,7 @@ def check_date_of_birth(
 
 
 def _audit_check(locked: EvidenceRequest, action: str, summary: str, **extra) -> None:
-    record_change(
-        actor=RESIDENT_ACTOR,
-        action=action,
-        object_type="evidence_request",
-        object_id=locked.pk,
-        resident_id=locked.resident_id,
-        summary=summary,
-        **extra,
-    )
+    record(locked, actor=RESIDENT_ACTOR, action=action, summary=summary, **extra)
 
 
 def _copy_fields(source: EvidenceRequest, target: EvidenceRequest, names) -> None:
@@ -139,20 +124,13 @@ def revoke_link(*, evidence_request: EvidenceRequest, actor, request=None) -> No
     locked.save(update_fields=["link_revoked_at", "link_revoked_by"])
     _copy_fields(locked, evidence_request, ("link_revoked_at", "link_revoked_by"))
     stop_reminders(locked)
-    record_change(
+    record(
+        locked,
         actor=actor,
         action="revoke",
-        object_type="evidence_request",
-        object_id=locked.pk,
-        resident_id=locked.resident_id,
         summary="Document link revoked",
         request=request,
-        timeline_event=Timeline(
-            kind="evidence",
-            summary="Document link stopped: it no longer works",
-            source=locked,
-            url=_request_url(locked),
-        ),
+        timeline=on_timeline("Document link stopped: it no longer works", source=locked),
     )
 
 
@@ -178,12 +156,10 @@ def new_link(*, evidence_request: EvidenceRequest, actor, request=None) -> str:
     locked.locked_until = None
     locked.save(update_fields=list(_LINK_FIELDS))
     _copy_fields(locked, evidence_request, _LINK_FIELDS)
-    record_change(
+    record(
+        locked,
         actor=actor,
         action="new_link",
-        object_type="evidence_request",
-        object_id=locked.pk,
-        resident_id=locked.resident_id,
         summary="New document link made; the old one stopped working",
         request=request,
     )
@@ -207,6 +183,6 @@ def resend_link(*, evidence_request: EvidenceRequest, actor, request=None) -> Se
         body=sent.text_problem,
         actor=actor,
         source=evidence_request,
-        url=_request_url(evidence_request),
+        url=page_url(evidence_request),
     )
     return sent

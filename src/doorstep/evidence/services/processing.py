@@ -10,16 +10,15 @@
 import logging
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.core import timeline
-from doorstep.core.changes import Timeline, record_change
 
 from ..filetypes import RefusedFile, sniff
 from ..models import RequestedDocument, UploadedFile
 from ..scanning import ScanUnavailable, scan
 from ..storage import evidence_storage
+from .recording import on_timeline, page_url, record
 
 log = logging.getLogger(__name__)
 
@@ -135,20 +134,16 @@ def _record_outcome(row: UploadedFile, *, scanned: bool) -> None:
     }[status]
     if scanned and status in (UploadedFile.Status.READY, UploadedFile.Status.FLAGGED):
         detail += " (virus check passed)"
-    record_change(
+    record(
+        row,
         actor="system",
         action="process",
-        object_type="uploaded_file",
-        object_id=row.pk,
-        resident_id=document.request.resident_id,
         summary=detail,
-        timeline_event=Timeline(
-            kind="evidence",
-            summary=f"A file sent for {document.document_type.name} was quarantined: "
+        timeline=on_timeline(
+            f"A file sent for {document.document_type.name} was quarantined: "
             "the virus check found a problem. It will not be shown",
             body=f"File ‘{row.original_name}’, signature {row.scan_signature}",
             source=document.request,
-            url=reverse("evidence:request", args=[document.request_id]),
         )
         if status == UploadedFile.Status.INFECTED
         else None,
@@ -171,7 +166,7 @@ def _reopen_if_empty(document: RequestedDocument) -> None:
         kind="evidence",
         summary=f"{locked.document_type.name} needs sending again: none of its files could be used",
         source=locked.request,
-        url=reverse("evidence:request", args=[locked.request_id]),
+        url=page_url(locked.request),
     )
 
 

@@ -3,6 +3,7 @@
 from doorstep.core.changes import record_change
 
 from ..models import EvidenceRequest, RequestedDocument, UploadedFile
+from .recording import record
 
 
 def record_read(
@@ -29,14 +30,7 @@ def record_read(
 def record_request_view(
     *, actor, evidence_request: EvidenceRequest, detail: str = "", request=None
 ) -> None:
-    record_read(
-        actor=actor,
-        object_type="evidence_request",
-        object_id=evidence_request.pk,
-        resident_id=evidence_request.resident_id,
-        detail=detail,
-        request=request,
-    )
+    record(evidence_request, actor=actor, action="view", summary=detail, request=request)
 
 
 def record_asking_page(*, actor, resident, request=None) -> None:
@@ -55,25 +49,18 @@ def record_view(
     *, actor, document: RequestedDocument, detail: str | None = None, request=None
 ) -> None:
     """Every staff read of a document is in the audit log."""
-    record_read(
-        actor=actor,
-        object_type="requested_document",
-        object_id=document.pk,
-        resident_id=document.request.resident_id,
-        detail=f"{document.document_type.name} opened for review" if detail is None else detail,
-        request=request,
-    )
+    if detail is None:
+        detail = f"{document.document_type.name} opened for review"
+    record(document, actor=actor, action="view", summary=detail, request=request)
 
 
 def record_file_read(
     *, actor, upload: UploadedFile, original: bool, detail: str = "", request=None
 ) -> None:
-    record_read(
+    record(
+        upload,
         actor=actor,
         action="export" if original else "view",
-        object_type="uploaded_file",
-        object_id=upload.pk,
-        resident_id=upload.document.request.resident_id,
-        detail=detail or ("Original file downloaded" if original else "File shown"),
+        summary=detail or ("Original file downloaded" if original else "File shown"),
         request=request,
     )

@@ -5,12 +5,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.cases.models import Case
 from doorstep.core import actors, service_events
-from doorstep.core.changes import Timeline, record_change
 from doorstep.core.models import Team
 from doorstep.core.tokens import hash_token
 from doorstep.messaging import services as messaging
@@ -19,6 +17,7 @@ from doorstep.residents.models import Resident
 from ..access import can_be_reviewer
 from ..links import link_expiry, link_url, make_token
 from ..models import DocumentType, EvidenceRequest, RequestedDocument
+from .recording import on_timeline, record
 from .reminders import due_words, schedule_reminders
 
 MAX_DUE_DAYS = 366
@@ -170,19 +169,15 @@ def create_request(
     for item in asked:
         _add_document(evidence_request, item, actor=actor)
     names = [item.document_type.name for item in asked]
-    record_change(
+    record(
+        evidence_request,
         actor=actor,
         action="create",
-        object_type="evidence_request",
-        object_id=evidence_request.pk,
-        resident_id=resident.pk,
         summary=f"Asked for {', '.join(names)}, due {due_date.isoformat()}",
         request=request,
-        timeline_event=Timeline(
-            kind="evidence",
-            summary=f"Documents asked for: {', '.join(names)} (due {due_words(due_date)})",
+        timeline=on_timeline(
+            f"Documents asked for: {', '.join(names)} (due {due_words(due_date)})",
             source=evidence_request,
-            url=reverse("evidence:request", args=[evidence_request.pk]),
         ),
         event={
             "name": "evidence.requested",

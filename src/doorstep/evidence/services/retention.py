@@ -14,11 +14,10 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
-from doorstep.core.changes import record_change
-
 from .. import queries
 from ..models import RequestedDocument, UploadedFile
 from ..storage import evidence_storage
+from .recording import record
 
 
 def storage() -> Storage:
@@ -69,12 +68,10 @@ def delete_files(
         upload.deleted_at = now
         upload.save(update_fields=["status", "deleted_at"])
     if files:
-        record_change(
+        record(
+            document,
             actor=actor or "retention",
             action="delete",
-            object_type="requested_document",
-            object_id=document.pk,
-            resident_id=document.request.resident_id,
             summary=(
                 f"{len(files)} file{'s' if len(files) != 1 else ''} of "
                 f"{document.document_type.name} deleted after "

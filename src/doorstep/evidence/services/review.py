@@ -10,13 +10,11 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-
-from doorstep.core.changes import Timeline, record_change
 
 from .. import access, queries
 from ..models import EvidenceRequest, RequestedDocument
+from .recording import on_timeline, record
 
 
 def staff_name(user) -> str:
@@ -80,21 +78,14 @@ def record_document_change(
     event: dict | None = None,
 ) -> None:
     """The audit record and timeline event (and service event, if given) of a review step."""
-    record_change(
+    record(
+        document,
         actor=actor,
         action=action,
-        object_type="requested_document",
-        object_id=document.pk,
-        resident_id=document.request.resident_id,
-        fields=fields,
         summary=summary,
+        fields=fields,
         request=request,
-        timeline_event=Timeline(
-            kind="evidence",
-            body=body,
-            source=document,
-            url=reverse("evidence:document", args=[document.pk]),
-        ),
+        timeline=on_timeline(source=document, body=body),
         event=event,
     )
 

@@ -3,16 +3,15 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.core import actors
-from doorstep.core.changes import Timeline, record_change
 from doorstep.messaging import services as messaging
 
 from ..links import RESIDENT_ACTOR
 from ..models import EvidenceRequest, RequestedDocument
 from ..queries import usable_file_count
+from .recording import on_timeline, record
 from .reminders import stop_reminders
 
 
@@ -40,20 +39,16 @@ def submit_document(*, document: RequestedDocument, actor=None, request=None) ->
     evidence_request = locked.request
     by_officer = actors.is_staff(actor)
     counted = f"{files} file{'s' if files != 1 else ''}"
-    record_change(
+    record(
+        locked,
         actor=actor if by_officer else RESIDENT_ACTOR,
         action="submit",
-        object_type="requested_document",
-        object_id=locked.pk,
-        resident_id=evidence_request.resident_id,
         summary=f"{locked.document_type.name}: {counted}",
         request=request,
-        timeline_event=Timeline(
-            kind="evidence",
-            summary=f"{locked.document_type.name} sent ({counted})"
+        timeline=on_timeline(
+            f"{locked.document_type.name} sent ({counted})"
             + (" by an officer for the resident" if by_officer else ""),
             source=evidence_request,
-            url=reverse("evidence:request", args=[evidence_request.pk]),
         ),
     )
     all_sent = not evidence_request.items.filter(status=RequestedDocument.Status.AWAITING).exists()

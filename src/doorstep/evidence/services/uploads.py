@@ -15,17 +15,16 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.core import actors
-from doorstep.core.changes import Timeline, record_change
 
 from .. import tasks
 from ..filetypes import HEAD_BYTES, RefusedFile, check_size, safe_filename, sniff
 from ..links import RESIDENT_ACTOR
 from ..models import EvidenceRequest, RequestedDocument, UploadedFile
 from ..storage import evidence_storage
+from .recording import on_timeline, record
 from .submissions import submit_document
 
 log = logging.getLogger(__name__)
@@ -135,36 +134,35 @@ def _record_upload(
     if first_upload:
         locked.first_upload_at = now
         locked.save(update_fields=["first_upload_at"])
-    record_change(
+    record(
+        uploaded,
         actor=uploaded_by if actors.is_staff(uploaded_by) else RESIDENT_ACTOR,
         action="upload",
-        object_type="uploaded_file",
-        object_id=uploaded.pk,
-        resident_id=locked.request.resident_id,
         summary=f"{locked.document_type.name}: {uploaded.size} bytes",
         request=request,
-        timeline_event=Timeline(
-            kind="evidence",
-            summary=f"File uploaded for {locked.document_type.name} on the resident's behalf",
+        timeline=on_timeline(
+            f"File uploaded for {locked.document_type.name} on the resident's behalf",
             body=shown_name,
             source=locked.request,
-            url=reverse("evidence:request", args=[locked.request_id]),
         )
         if uploaded.uploaded_by_id
         else None,
-        event={
-            "name": "evidence.first_upload",
-            "team": locked.request.team_id,
-            "channel": "assisted_digital" if uploaded.uploaded_by_id else "digital",
-            "value": int((now - locked.request.created_at).total_seconds()),
-            "source": locked,
-            "attributes": {"document_type": locked.document_type.name},
-        }
-        if first_upload
-        else None,
+        event=_first_upload_event(locked, uploaded, now) if first_upload else None,
     )
     transaction.on_commit(lambda: tasks.enqueue_processing(uploaded.pk))
     return uploaded
+
+
+def _first_upload_event(document: RequestedDocument, uploaded: UploadedFile, now) -> dict:
+    """How long the resident took to start sending, counted once per document."""
+    return {
+        "name": "evidence.first_upload",
+        "team": document.request.team_id,
+        "channel": "assisted_digital" if uploaded.uploaded_by_id else "digital",
+        "value": int((now - document.request.created_at).total_seconds()),
+        "source": document,
+        "attributes": {"document_type": document.document_type.name},
+    }
 
 
 @dataclass
@@ -237,12 +235,10 @@ def remove_file(*, uploaded_file: UploadedFile, actor=None, request=None) -> Non
     locked.deleted_at = timezone.now()
     locked.save(update_fields=["status", "deleted_at"])
     uploaded_file.status, uploaded_file.deleted_at = locked.status, locked.deleted_at
-    record_change(
+    record(
+        locked,
         actor=actor if actors.is_staff(actor) else RESIDENT_ACTOR,
         action="remove",
-        object_type="uploaded_file",
-        object_id=locked.pk,
-        resident_id=locked.document.request.resident_id,
         summary=f"{locked.document.document_type.name}: removed before sending",
         request=request,
     )

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from doorstep.core import audit, throttle, tokens
+from doorstep.core import actors, audit, throttle, tokens
 from doorstep.core.tokens import hash_token
 
 from .models import EvidenceRequest
@@ -34,6 +34,12 @@ GUESS_WINDOW_SECONDS = 15 * 60
 RESIDENT_ACTOR = "resident (document link)"
 
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def acting(actor):
+    """Who the audit log names: the member of staff acting for the resident, else the resident
+    through their link."""
+    return actor if actors.is_staff(actor) else RESIDENT_ACTOR
 
 
 def make_token() -> str:

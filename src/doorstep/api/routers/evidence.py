@@ -174,17 +174,6 @@ def _problem(loc: list, message: str) -> NinjaValidationError:
     return NinjaValidationError([{"loc": loc, "msg": message, "type": "value_error"}])
 
 
-def _read(request: HttpRequest, *, object_type: str, object_id, resident_id: int, detail=""):
-    services.record_read(
-        actor=request.auth,
-        object_type=object_type,
-        object_id=object_id,
-        resident_id=resident_id,
-        detail=detail,
-        request=request,
-    )
-
-
 def _documents_asked(payload: EvidenceRequestCreate) -> list[dict]:
     asked = []
     problems = []
@@ -309,11 +298,8 @@ def request_detail(request: HttpRequest, request_id: int):
         evidence_request = access.get_request_for(request.auth, request_id)
     except Http404 as missing:
         raise NotFoundError(f"There is no request for documents with id {request_id}") from missing
-    _read(
-        request,
-        object_type="evidence_request",
-        object_id=evidence_request.pk,
-        resident_id=evidence_request.resident_id,
+    services.record_request_view(
+        actor=request.auth, evidence_request=evidence_request, request=request
     )
     return _request_out(evidence_request)
 
@@ -334,12 +320,7 @@ def _document(request: HttpRequest, document_id: int) -> RequestedDocument:
 )
 def document_detail(request: HttpRequest, document_id: int):
     document = _document(request, document_id)
-    _read(
-        request,
-        object_type="requested_document",
-        object_id=document.pk,
-        resident_id=document.request.resident_id,
-    )
+    services.record_view(actor=request.auth, document=document, detail="", request=request)
     return _document_out(document)
 
 
@@ -389,12 +370,12 @@ def document_content(
         raise NotFoundError(
             f"File {chosen.pk} has no checked copy ({chosen.get_status_display().lower()})"
         )
-    _read(
-        request,
-        object_type="uploaded_file",
-        object_id=chosen.pk,
-        resident_id=document.request.resident_id,
+    services.record_file_read(
+        actor=request.auth,
+        upload=chosen,
+        original=False,
         detail="Downloaded the checked copy",
+        request=request,
     )
     content = services.read_stored(chosen.sanitised_path)
     response = HttpResponse(content, content_type=chosen.mime or "application/octet-stream")

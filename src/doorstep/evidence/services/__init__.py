@@ -36,7 +36,6 @@ from .link_changes import (
 from .reads import (
     record_asking_page,
     record_file_read,
-    record_read,
     record_request_view,
     record_view,
 )
@@ -92,7 +91,6 @@ __all__ = [
     "read_upload",
     "record_asking_page",
     "record_file_read",
-    "record_read",
     "record_request_view",
     "record_view",
     "reject",

@@ -17,7 +17,7 @@ from doorstep.core import timeline
 from ..filetypes import RefusedFile, sniff
 from ..models import RequestedDocument, UploadedFile
 from ..scanning import ScanUnavailable, scan
-from ..storage import evidence_storage
+from ..storage import delete_quietly, evidence_storage
 from .recording import on_timeline, page_url, record
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ def _finish(file_id: int, *, status: str, scanned: bool = False, **fields) -> st
         if row is None or row.status != UploadedFile.Status.RECEIVED:
             # Removed by the resident (or finished elsewhere) while we worked: keep nothing new.
             if row is None or row.status == UploadedFile.Status.REMOVED:
-                transaction.on_commit(lambda: _delete([p for p in written if p]))
+                transaction.on_commit(lambda: delete_quietly([p for p in written if p]))
             return "skipped"
         for name, value in fields.items():
             setattr(row, name, value)
@@ -168,12 +168,3 @@ def _reopen_if_empty(document: RequestedDocument) -> None:
         source=locked.request,
         url=page_url(locked.request),
     )
-
-
-def _delete(paths: list[str]) -> None:
-    storage = evidence_storage()
-    for path in paths:
-        try:
-            storage.delete(path)
-        except Exception:
-            log.exception("Could not delete %s", path)

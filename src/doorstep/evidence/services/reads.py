@@ -6,27 +6,6 @@ from ..models import EvidenceRequest, RequestedDocument, UploadedFile
 from .recording import record
 
 
-def record_read(
-    *,
-    actor,
-    object_type: str,
-    object_id,
-    resident_id: int,
-    detail: str = "",
-    action: str = "view",
-    request=None,
-) -> None:
-    record_change(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        resident_id=resident_id,
-        summary=detail,
-        request=request,
-    )
-
-
 def record_request_view(
     *, actor, evidence_request: EvidenceRequest, detail: str = "", request=None
 ) -> None:
@@ -35,12 +14,13 @@ def record_request_view(
 
 def record_asking_page(*, actor, resident, request=None) -> None:
     """The page for asking a resident for documents shows who they are."""
-    record_read(
+    record_change(
         actor=actor,
+        action="view",
         object_type="resident",
         object_id=resident.pk,
         resident_id=resident.pk,
-        detail="Ask for documents",
+        summary="Ask for documents",
         request=request,
     )
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from doorstep.core import actors
 from doorstep.messaging import services as messaging
 
-from ..links import RESIDENT_ACTOR
+from ..links import acting
 from ..models import EvidenceRequest, RequestedDocument
 from ..queries import usable_file_count
 from .recording import on_timeline, record
@@ -41,7 +41,7 @@ def submit_document(*, document: RequestedDocument, actor=None, request=None) ->
     counted = f"{files} file{'s' if files != 1 else ''}"
     record(
         locked,
-        actor=actor if by_officer else RESIDENT_ACTOR,
+        actor=acting(actor),
         action="submit",
         summary=f"{locked.document_type.name}: {counted}",
         request=request,

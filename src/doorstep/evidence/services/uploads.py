@@ -21,9 +21,9 @@ from doorstep.core import actors
 
 from .. import tasks
 from ..filetypes import HEAD_BYTES, RefusedFile, check_size, safe_filename, sniff
-from ..links import RESIDENT_ACTOR
+from ..links import acting
 from ..models import EvidenceRequest, RequestedDocument, UploadedFile
-from ..storage import evidence_storage
+from ..storage import delete_quietly, evidence_storage
 from .recording import on_timeline, record
 from .submissions import submit_document
 
@@ -134,20 +134,24 @@ def _record_upload(
     if first_upload:
         locked.first_upload_at = now
         locked.save(update_fields=["first_upload_at"])
-    record(
-        uploaded,
-        actor=uploaded_by if actors.is_staff(uploaded_by) else RESIDENT_ACTOR,
-        action="upload",
-        summary=f"{locked.document_type.name}: {uploaded.size} bytes",
-        request=request,
-        timeline=on_timeline(
-            f"File uploaded for {locked.document_type.name} on the resident's behalf",
+    # An officer sending a file for the resident shows on the timeline; the resident's own
+    # files show once the document is sent.
+    assisted = None
+    if uploaded.uploaded_by_id:
+        name = locked.document_type.name
+        assisted = on_timeline(
+            f"File uploaded for {name} on the resident's behalf",
             body=shown_name,
             source=locked.request,
         )
-        if uploaded.uploaded_by_id
-        else None,
+    record(
+        uploaded,
+        actor=acting(uploaded_by),
+        action="upload",
+        summary=f"{locked.document_type.name}: {uploaded.size} bytes",
+        timeline=assisted,
         event=_first_upload_event(locked, uploaded, now) if first_upload else None,
+        request=request,
     )
     transaction.on_commit(lambda: tasks.enqueue_processing(uploaded.pk))
     return uploaded
@@ -235,13 +239,8 @@ def remove_file(*, uploaded_file: UploadedFile, actor=None, request=None) -> Non
     locked.deleted_at = timezone.now()
     locked.save(update_fields=["status", "deleted_at"])
     uploaded_file.status, uploaded_file.deleted_at = locked.status, locked.deleted_at
-    record(
-        locked,
-        actor=actor if actors.is_staff(actor) else RESIDENT_ACTOR,
-        action="remove",
-        summary=f"{locked.document.document_type.name}: removed before sending",
-        request=request,
-    )
+    summary = f"{locked.document.document_type.name}: removed before sending"
+    record(locked, actor=acting(actor), action="remove", summary=summary, request=request)
     transaction.on_commit(lambda: delete_stored(paths))
 
 
@@ -250,9 +249,4 @@ def read_stored(path: str) -> bytes:
 
 
 def delete_stored(paths) -> None:
-    storage = evidence_storage()
-    for path in paths:
-        try:
-            storage.delete(path)
-        except Exception:
-            log.exception("Could not delete stored file %s", path)
+    delete_quietly(paths)

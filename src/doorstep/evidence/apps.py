@@ -1,17 +1,6 @@
 from django.apps import AppConfig
 
 
-def _with_open_request(queryset, value):
-    from django.utils import timezone
-
-    from .models import EvidenceRequest
-
-    requests = EvidenceRequest.objects.filter(status=EvidenceRequest.Status.OPEN)
-    if value == "overdue":
-        requests = requests.filter(due_date__lt=timezone.localdate())
-    return queryset.filter(pk__in=requests.values("resident_id"))
-
-
 class EvidenceConfig(AppConfig):
     name = "doorstep.evidence"
     label = "evidence"
@@ -35,7 +24,7 @@ class EvidenceConfig(AppConfig):
         cohorts.register_filter(
             "evidence_request",
             "Has an open request for documents",
-            _with_open_request,
+            queries.residents_with_open_request,
             widget="select",
             choices=lambda: [("open", "Yes"), ("overdue", "Yes, and it is overdue")],
         )

@@ -150,6 +150,14 @@ def overdue_requests(user, *, scope: str = MINE) -> QuerySet[EvidenceRequest]:
     )
 
 
+def residents_with_open_request(queryset, value):
+    """The cohort filter: residents with an open request ("open"), or an overdue one."""
+    requests = EvidenceRequest.objects.filter(status=EvidenceRequest.Status.OPEN)
+    if value == "overdue":
+        requests = requests.filter(due_date__lt=timezone.localdate())
+    return queryset.filter(pk__in=requests.values("resident_id"))
+
+
 def documents_for_resident(resident_id: int, *, limit: int = 100) -> list[RequestedDocument]:
     """For the Single View: documents in open requests, and accepted documents with an expiry
     date; one query."""

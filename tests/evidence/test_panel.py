@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.core import roles
-from doorstep.evidence import panel, review
+from doorstep.evidence import panel, services
 from doorstep.evidence.models import EvidenceRequest
 
 from ..factories import CaseFactory, ResidentFactory, StaffFactory, TeamFactory
@@ -24,10 +24,10 @@ def resident(db):
 
 def _accept_passport(officer, evidence_request, expires_on):
     document = submitted(request=evidence_request, reviewer=officer, document_type="Photo ID")
-    review.accept(
+    services.accept(
         actor=officer,
         document=document,
-        checklist=[key for key, _ in review.CHECKLIST],
+        checklist=[key for key, _ in services.CHECKLIST],
         actual_kind="passport",
         expires_on=expires_on,
     )

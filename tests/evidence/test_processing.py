@@ -6,6 +6,7 @@ from django.core.files.storage import FileSystemStorage
 from doorstep.core.models import AuditEvent, TimelineEvent
 from doorstep.evidence import services, tasks
 from doorstep.evidence.models import RequestedDocument, UploadedFile
+from doorstep.evidence.services import processing
 from doorstep.evidence.storage import evidence_storage
 
 from . import hostile
@@ -42,8 +43,8 @@ def test_a_photo_gets_a_safe_copy_and_a_thumbnail(document):
     assert uploaded.is_viewable
     assert uploaded.mime == "image/jpeg"
     assert uploaded.width and uploaded.height
-    assert uploaded.sanitised_path == tasks.sanitised_name(uploaded.pk)
-    assert uploaded.thumbnail_path == tasks.thumbnail_name(uploaded.pk)
+    assert uploaded.sanitised_path == processing.sanitised_name(uploaded.pk)
+    assert uploaded.thumbnail_path == processing.thumbnail_name(uploaded.pk)
     safe = evidence_storage().open(uploaded.sanitised_path).read()
     assert hostile.PLACE_TEXT.encode() not in safe
     assert b"GPS" not in safe
@@ -126,13 +127,13 @@ def test_a_worker_killed_after_writing_files_is_finished_once_on_retry(
 
 def test_a_file_removed_while_it_was_processed_keeps_no_copy(document, evidence_files, monkeypatch):
     uploaded = _upload(document, hostile.png_photo())
-    real_finish = tasks._finish
+    real_finish = processing._finish
 
     def remove_first(file_id, **kwargs):
         services.remove_file(uploaded_file=UploadedFile.objects.get(pk=file_id))
         return real_finish(file_id, **kwargs)
 
-    monkeypatch.setattr(tasks, "_finish", remove_first)
+    monkeypatch.setattr(processing, "_finish", remove_first)
     assert tasks.process_file(uploaded.pk) == "skipped"
     uploaded.refresh_from_db()
     assert uploaded.status == UploadedFile.Status.REMOVED

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from doorstep.core import roles
-from doorstep.evidence import queries
+from doorstep.evidence import access, queries
 from doorstep.evidence.models import RequestedDocument
 
 from ..factories import CaseFactory, StaffFactory, TeamFactory
@@ -49,25 +49,25 @@ def test_the_named_reviewer_their_team_and_the_asker_see_a_document(
     document = _sent(
         request=EvidenceRequestFactory(created_by=asker), reviewer=officer, reviewer_team=team
     )
-    assert queries.can_see(officer, document)  # named reviewer
-    assert queries.can_see(colleague, document)  # in the reviewing team
-    assert queries.can_see(asker, document)  # asked for it
-    assert queries.can_see(administrator, document)  # may review any document
-    assert not queries.can_see(stranger, document)
-    assert not queries.can_see(digital_friend, document)
+    assert access.can_see_document(officer, document)  # named reviewer
+    assert access.can_see_document(colleague, document)  # in the reviewing team
+    assert access.can_see_document(asker, document)  # asked for it
+    assert access.can_see_document(administrator, document)  # may review any document
+    assert not access.can_see_document(stranger, document)
+    assert not access.can_see_document(digital_friend, document)
 
 
 def test_a_document_for_a_named_officer_only_is_not_shown_to_their_team(officer, colleague):
     document = _sent(reviewer=officer)
-    assert queries.can_see(officer, document)
-    assert not queries.can_see(colleague, document)
+    assert access.can_see_document(officer, document)
+    assert not access.can_see_document(colleague, document)
 
 
 def test_a_digital_friend_named_as_reviewer_still_sees_nothing(digital_friend, team):
     digital_friend.teams.add(team)
     document = _sent(reviewer=digital_friend, reviewer_team=team)
-    assert not queries.can_see(digital_friend, document)
-    assert not queries.may_use_reviews(digital_friend)
+    assert not access.can_see_document(digital_friend, document)
+    assert not access.may_use_reviews(digital_friend)
 
 
 # --- Queues ---------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from doorstep.core.models import AuditEvent, ServiceEvent, TimelineEvent
 from doorstep.core.service_events import TRANSACTION_STARTED
-from doorstep.evidence import services
+from doorstep.core.tokens import hash_token
+from doorstep.evidence import links, queries, services
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument
 from doorstep.messaging import cohorts
 from doorstep.messaging.models import Message
@@ -38,11 +39,11 @@ def test_a_request_texts_the_resident_a_link_that_only_its_hash_opens(
     evidence_request = sent.evidence_request
     assert sent.text_problem == ""
     assert len(sent.token) >= 32
-    assert evidence_request.token_hash == services.hash_token(sent.token)
+    assert evidence_request.token_hash == hash_token(sent.token)
     assert sent.token not in evidence_request.token_hash
-    assert services.find_request_by_token(sent.token) == evidence_request
-    assert services.find_request_by_token(sent.token[:-1] + "x") is None
-    assert services.find_request_by_token("../../etc/passwd") is None
+    assert links.find_request_by_token(sent.token) == evidence_request
+    assert links.find_request_by_token(sent.token[:-1] + "x") is None
+    assert links.find_request_by_token("../../etc/passwd") is None
 
     text = Message.objects.get(idempotency_key__startswith=f"evidence:{evidence_request.pk}:link")
     assert text.resident == amina
@@ -58,7 +59,7 @@ def test_a_request_texts_the_resident_a_link_that_only_its_hash_opens(
     assert timezone.localtime(
         evidence_request.link_expires_at
     ).date() == last_day + datetime.timedelta(days=1)
-    assert services.link_state(evidence_request) == services.LinkState.OPEN
+    assert links.link_state(evidence_request) == links.LinkState.OPEN
 
 
 def test_each_document_goes_to_its_reviewer_or_the_usual_team(
@@ -260,7 +261,7 @@ def test_a_revoked_link_stops_working_and_its_reminders_stop(officer, amina, pay
     services.revoke_link(evidence_request=evidence_request, actor=officer)
 
     evidence_request.refresh_from_db()
-    assert services.link_state(evidence_request) == services.LinkState.REVOKED
+    assert links.link_state(evidence_request) == links.LinkState.REVOKED
     assert not Message.objects.filter(
         kind=Message.Kind.NUDGE, status=Message.Status.QUEUED
     ).exists()
@@ -276,10 +277,10 @@ def test_resending_makes_a_new_link_and_the_old_one_stops(officer, amina, paysli
     again = services.resend_link(evidence_request=first.evidence_request, actor=officer)
 
     assert again.token != first.token
-    assert services.find_request_by_token(first.token) is None
-    found = services.find_request_by_token(again.token)
+    assert links.find_request_by_token(first.token) is None
+    found = links.find_request_by_token(again.token)
     assert found == first.evidence_request
-    assert services.link_state(found) == services.LinkState.OPEN
+    assert links.link_state(found) == links.LinkState.OPEN
     texts = Message.objects.filter(kind=Message.Kind.ONE_OFF).order_by("pk")
     assert len(texts) == 2
     assert link_in_text(texts[1]) == again.link
@@ -291,7 +292,7 @@ def test_resending_makes_a_new_link_and_the_old_one_stops(officer, amina, paysli
 def test_an_expired_link_is_expired(officer, amina, payslips):
     evidence_request = ask(officer, amina, payslips).evidence_request
     later = evidence_request.link_expires_at + datetime.timedelta(seconds=1)
-    assert services.link_state(evidence_request, later) == services.LinkState.EXPIRED
+    assert links.link_state(evidence_request, later) == links.LinkState.EXPIRED
 
 
 # --- Reminders ------------------------------------------------------------------------------
@@ -327,9 +328,9 @@ def test_a_bad_schedule_is_reported(officer, amina, payslips, settings):
 def test_the_reminder_condition_is_met_once_nothing_is_left_to_send(officer, amina, payslips):
     evidence_request = ask(officer, amina, payslips).evidence_request
     condition_id = str(evidence_request.pk)
-    assert not services.uploads_are_in(condition_id)
+    assert not queries.uploads_are_in(condition_id)
     evidence_request.items.update(status=RequestedDocument.Status.SUBMITTED)
-    assert services.uploads_are_in(condition_id)
+    assert queries.uploads_are_in(condition_id)
 
 
 # --- Registered with other capabilities -----------------------------------------------------

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doorstep.core.models import AuditEvent
-from doorstep.evidence import services
+from doorstep.evidence import links
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
 from doorstep.messaging.models import Message
 
@@ -182,7 +182,7 @@ def test_stopping_and_resending_the_link(officer_client, officer, amina, payslip
     response = officer_client.post(reverse("evidence:revoke", args=[pk]), follow=True)
     assert "The link has been stopped" in response.content.decode()
     assert "Stopped on" in response.content.decode()
-    assert services.link_state(EvidenceRequest.objects.get(pk=pk)) == "revoked"
+    assert links.link_state(EvidenceRequest.objects.get(pk=pk)) == "revoked"
 
     response = officer_client.post(reverse("evidence:resend", args=[pk]), follow=True)
     content = response.content.decode()
@@ -190,7 +190,7 @@ def test_stopping_and_resending_the_link(officer_client, officer, amina, payslip
     assert "Works until" in content
     newest = Message.objects.filter(kind=Message.Kind.ONE_OFF).latest("pk")
     assert link_in_text(newest) in content
-    assert services.find_request_by_token(sent.token) is None
+    assert links.find_request_by_token(sent.token) is None
 
 
 def test_resending_a_finished_request_says_why_not(officer_client, officer, amina, payslips):

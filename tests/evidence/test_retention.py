@@ -8,8 +8,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from doorstep.core.models import AuditEvent
-from doorstep.evidence import retention, review
+from doorstep.evidence import services
 from doorstep.evidence.models import RequestedDocument, UploadedFile
+from doorstep.evidence.services import retention
 from doorstep.evidence.storage import evidence_storage
 
 from .review_support import submitted
@@ -30,10 +31,10 @@ def _stored_names(document):
 def decided(officer, django_capture_on_commit_callbacks):
     document = submitted(reviewer=officer, files=2, document_type="Photo ID")
     with django_capture_on_commit_callbacks(execute=True):
-        review.accept(
+        services.accept(
             actor=officer,
             document=document,
-            checklist=[key for key, _ in review.CHECKLIST],
+            checklist=[key for key, _ in services.CHECKLIST],
             actual_kind="passport",
             expires_on=datetime.date(2031, 5, 3),
         )

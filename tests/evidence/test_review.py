@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from doorstep.core import roles
 from doorstep.core.models import AuditEvent, ServiceEvent, TimelineEvent
-from doorstep.evidence import queries, review, services
+from doorstep.evidence import access, links, queries, services
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
 from doorstep.messaging import services as messaging
 from doorstep.messaging.models import Message
@@ -31,7 +31,7 @@ ALL_CHECKS = ["right_document", "readable", "complete"]
 def accept(actor, document, **overrides):
     arguments = {"checklist": ALL_CHECKS, "actual_kind": "payslip", "expires_on": None}
     arguments.update(overrides)
-    return review.accept(actor=actor, document=document, **arguments)
+    return services.accept(actor=actor, document=document, **arguments)
 
 
 @pytest.fixture
@@ -181,7 +181,7 @@ def test_a_decision_is_final(officer, document):
     with pytest.raises(ValidationError, match="already accepted by .* A decision is final"):
         accept(officer, document)
     with pytest.raises(ValidationError, match="already accepted"):
-        review.reject(actor=officer, document=document, reason="unreadable")
+        services.reject(actor=officer, document=document, reason="unreadable")
     assert ServiceEvent.objects.filter(name="evidence.decided").count() == 1
 
 
@@ -244,7 +244,7 @@ def test_two_reviewers_accepting_in_parallel_get_one_decision():
 def test_the_requesting_officer_sees_but_only_reviewers_decide(officer, team, evidence_request):
     reviewer = StaffFactory(roles=[roles.OFFICER], teams=[TeamFactory()])
     document = submitted(request=evidence_request, reviewer=reviewer)
-    assert queries.can_see(officer, document)
+    assert access.can_see_document(officer, document)
     with pytest.raises(PermissionDenied):
         accept(officer, document)
     accept(reviewer, document)
@@ -269,12 +269,12 @@ def test_a_claimed_document_cannot_be_claimed_or_decided_by_someone_else(team, e
     first = StaffFactory(roles=[roles.OFFICER], teams=[team], full_name="Priya Shah")
     second = StaffFactory(roles=[roles.OFFICER], teams=[team])
     document = submitted(request=evidence_request, reviewer_team=team)
-    review.claim(actor=first, document=document)
+    services.claim(actor=first, document=document)
     with pytest.raises(ValidationError, match="Priya Shah is reviewing this document"):
-        review.claim(actor=second, document=document)
+        services.claim(actor=second, document=document)
     with pytest.raises(ValidationError, match="Priya Shah is reviewing"):
         accept(second, document)
-    review.claim(actor=first, document=document)  # claiming again keeps it
+    services.claim(actor=first, document=document)  # claiming again keeps it
     accept(first, document)
 
 
@@ -282,11 +282,11 @@ def test_a_stale_claim_can_be_taken_over(team, evidence_request):
     first = StaffFactory(roles=[roles.OFFICER], teams=[team], full_name="Priya Shah")
     second = StaffFactory(roles=[roles.OFFICER], teams=[team])
     document = submitted(request=evidence_request, reviewer_team=team)
-    review.claim(actor=first, document=document)
+    services.claim(actor=first, document=document)
     RequestedDocument.objects.filter(pk=document.pk).update(
         claimed_at=timezone.now() - queries.CLAIM_TIMEOUT - datetime.timedelta(minutes=1)
     )
-    review.claim(actor=second, document=document)
+    services.claim(actor=second, document=document)
     document.refresh_from_db()
     assert document.claimed_by == second
     assert TimelineEvent.objects.filter(summary__contains="taking it over from Priya Shah").exists()
@@ -296,11 +296,11 @@ def test_only_the_holder_releases_a_claim(team, evidence_request):
     first = StaffFactory(roles=[roles.OFFICER], teams=[team])
     second = StaffFactory(roles=[roles.OFFICER], teams=[team])
     document = submitted(request=evidence_request, reviewer_team=team)
-    review.claim(actor=first, document=document)
+    services.claim(actor=first, document=document)
     with pytest.raises(ValidationError, match="You are not reviewing this document"):
-        review.release(actor=second, document=document)
-    review.release(actor=first, document=document)
-    review.claim(actor=second, document=document)
+        services.release(actor=second, document=document)
+    services.release(actor=first, document=document)
+    services.claim(actor=second, document=document)
     document.refresh_from_db()
     assert document.claimed_by == second
     assert AuditEvent.objects.filter(action="release", object_id=str(document.pk)).count() == 1
@@ -309,7 +309,7 @@ def test_only_the_holder_releases_a_claim(team, evidence_request):
 def test_a_claim_on_a_document_not_sent_is_refused(officer, evidence_request):
     document = RequestedDocumentFactory(request=evidence_request, reviewer=officer)
     with pytest.raises(ValidationError, match="nothing to review"):
-        review.claim(actor=officer, document=document)
+        services.claim(actor=officer, document=document)
 
 
 # --- Rejecting ------------------------------------------------------------------------------
@@ -319,7 +319,7 @@ def test_a_rejection_asks_again_and_texts_the_reason_with_a_new_link(
     officer, evidence_request, document
 ):
     old_hash = evidence_request.token_hash
-    decision = review.reject(actor=officer, document=document, reason="unreadable")
+    decision = services.reject(actor=officer, document=document, reason="unreadable")
 
     document.refresh_from_db()
     evidence_request.refresh_from_db()
@@ -337,13 +337,13 @@ def test_a_rejection_asks_again_and_texts_the_reason_with_a_new_link(
     assert "could not accept your " + document.document_type.name.lower() in text.body
     assert "We could not read it" in text.body
     token = text.body.split("/d/")[1].split("/")[0]
-    assert services.find_request_by_token(token) == evidence_request
+    assert links.find_request_by_token(token) == evidence_request
     assert ServiceEvent.objects.get(name="evidence.decided").attributes["decision"] == "rejected"
     assert AuditEvent.objects.filter(action="reject", object_id=str(document.pk)).exists()
 
 
 def test_a_typed_reason_goes_to_the_resident_as_written(officer, document):
-    decision = review.reject(
+    decision = services.reject(
         actor=officer, document=document, reason="  The payslip is for March, not May  "
     )
     assert "The payslip is for March, not May" in decision.message.body
@@ -355,7 +355,7 @@ def test_a_typed_reason_goes_to_the_resident_as_written(officer, document):
 )
 def test_a_rejection_needs_a_reason(officer, document, reason, words):
     with pytest.raises(ValidationError, match=words):
-        review.reject(actor=officer, document=document, reason=reason)
+        services.reject(actor=officer, document=document, reason=reason)
     document.refresh_from_db()
     assert document.status == RequestedDocument.Status.SUBMITTED
     assert not RequestedDocument.objects.filter(replaces=document).exists()
@@ -367,7 +367,7 @@ def test_a_resident_who_cannot_be_texted_keeps_their_link(officer, team):
     evidence_request = EvidenceRequestFactory(resident=resident, created_by=officer, team=team)
     old_hash = evidence_request.token_hash
     document = submitted(request=evidence_request, reviewer=officer)
-    decision = review.reject(actor=officer, document=document, reason="incomplete")
+    decision = services.reject(actor=officer, document=document, reason="incomplete")
     evidence_request.refresh_from_db()
     assert decision.message is None
     assert "has not agreed to get texts" in decision.text_problem
@@ -376,7 +376,7 @@ def test_a_resident_who_cannot_be_texted_keeps_their_link(officer, team):
 
 
 def test_the_replacement_completes_the_request_once_accepted(officer, evidence_request, document):
-    decision = review.reject(actor=officer, document=document, reason="incomplete")
+    decision = services.reject(actor=officer, document=document, reason="incomplete")
     replacement = decision.replacement
     RequestedDocument.objects.filter(pk=replacement.pk).update(
         status=RequestedDocument.Status.SUBMITTED, submitted_at=timezone.now()

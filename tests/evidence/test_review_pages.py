@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from doorstep.core import roles
 from doorstep.core.models import AuditEvent
-from doorstep.evidence import review
+from doorstep.evidence import services
 from doorstep.evidence.models import RequestedDocument, UploadedFile
 
 from ..factories import StaffFactory, TeamFactory
@@ -152,7 +152,7 @@ def test_someone_elses_claim_is_explained(client, team, document):
     document.reviewer_team = team
     document.save()
     holder = StaffFactory(roles=[roles.OFFICER], teams=[team], full_name="Priya Shah")
-    review.claim(actor=holder, document=document)
+    services.claim(actor=holder, document=document)
     other = StaffFactory(roles=[roles.OFFICER], teams=[team])
     client.force_login(other)
     response = client.post(_url("document_claim", document), follow=True)
@@ -260,7 +260,7 @@ def test_the_reject_form_explains_each_mistake(officer_client, document, data, m
 def test_a_decided_document_cannot_be_decided_again_from_the_forms(
     officer_client, officer, document
 ):
-    review.reject(actor=officer, document=document, reason="unreadable")
+    services.reject(actor=officer, document=document, reason="unreadable")
     for name in ("document_accept", "document_reject"):
         response = officer_client.get(_url(name, document), follow=True)
         assert "A decision is final" in response.content.decode()

@@ -9,6 +9,7 @@ from doorstep.core.models import AuditEvent, ServiceEvent, TimelineEvent
 from doorstep.evidence import services
 from doorstep.evidence.filetypes import RefusedFile
 from doorstep.evidence.models import RequestedDocument, UploadedFile
+from doorstep.evidence.services import submissions
 from doorstep.evidence.storage import evidence_storage
 from doorstep.messaging.models import Message
 
@@ -140,6 +141,31 @@ def test_files_cannot_be_removed_or_added_once_the_document_is_sent(document):
         services.upload_file(document=document, filename="b.jpg", data=jpeg())
 
 
+@pytest.mark.parametrize("status", [UploadedFile.Status.REFUSED, UploadedFile.Status.INFECTED])
+def test_a_file_that_could_not_be_used_cannot_be_removed(document, status):
+    uploaded = services.upload_file(document=document, filename="bad.jpg", data=jpeg())
+    UploadedFile.objects.filter(pk=uploaded.pk).update(status=status)
+    uploaded.refresh_from_db()
+    assert not uploaded.is_removable
+    with pytest.raises(ValidationError, match="‘bad.jpg’ cannot be removed: it could not be used"):
+        services.remove_file(uploaded_file=uploaded)
+    uploaded.refresh_from_db()
+    assert uploaded.status == status
+    assert not AuditEvent.objects.filter(action="remove").exists()
+
+
+def test_the_removal_rule_matches_what_the_page_offers(document):
+    kept = services.upload_file(document=document, filename="a.jpg", data=jpeg())
+    assert kept.is_removable  # received, document not sent
+    UploadedFile.objects.filter(pk=kept.pk).update(status=UploadedFile.Status.READY)
+    kept.refresh_from_db()
+    assert kept.is_removable
+    services.submit_document(document=document)
+    kept.refresh_from_db()
+    assert not kept.is_removable
+    assert kept.removal_problem() == "‘a.jpg’ cannot be removed: the document has been sent"
+
+
 def test_a_document_with_no_usable_file_cannot_be_sent(document):
     with pytest.raises(ValidationError, match="Send a photo or file"):
         services.submit_document(document=document)
@@ -167,7 +193,7 @@ def test_sending_the_last_document_stops_reminders_and_thanks_the_resident_once(
     # Sending again does nothing more; the thanks is keyed to this set of documents.
     with pytest.raises(ValidationError):
         services.submit_document(document=items[1])
-    services._all_sent(sent.evidence_request)
+    submissions._all_sent(sent.evidence_request)
     assert Message.objects.filter(kind=Message.Kind.SYSTEM).count() == 1
     assert TimelineEvent.objects.filter(summary__contains="sent (1 file)").count() == 2
 

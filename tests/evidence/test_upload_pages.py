@@ -333,6 +333,26 @@ def test_removing_a_file_before_sending(resident_client, sent, document):
     assert "right.jpg" in content
 
 
+def test_a_file_that_could_not_be_used_has_no_remove_button_and_cannot_be_removed(
+    resident_client, sent, document
+):
+    _upload(resident_client, sent, document, ("bad.jpg", jpeg()), ("good.jpg", jpeg()))
+    bad = document.files.get(original_name="bad.jpg")
+    good = document.files.get(original_name="good.jpg")
+    UploadedFile.objects.filter(pk=bad.pk).update(
+        status=UploadedFile.Status.REFUSED, problem="Not a photo"
+    )
+    content = _page(resident_client, sent)
+    assert _url("link_remove", sent, good.pk) in content
+    assert _url("link_remove", sent, bad.pk) not in content
+
+    response = resident_client.post(_url("link_remove", sent, bad.pk))
+    assert response.status_code == 302
+    bad.refresh_from_db()
+    assert bad.status == UploadedFile.Status.REFUSED
+    assert "‘bad.jpg’ cannot be removed" in _page(resident_client, sent)
+
+
 def test_sending_each_document_then_the_confirmation_page(resident_client, sent, document, medical):
     other = sent.evidence_request.items.get(document_type=medical)
     _upload(resident_client, sent, document, ("IMG_0042.JPG", jpeg()))

@@ -14,16 +14,7 @@ class DocumentTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "max_files", "several_pages", "has_expiry", "retention_days", "active"]
     list_filter = ["active", "has_expiry", "several_pages", "default_team"]
     search_fields = ["name", "guidance"]
-    fields = [
-        "name",
-        "guidance",
-        "max_files",
-        "several_pages",
-        "has_expiry",
-        "retention_days",
-        "default_team",
-        "active",
-    ]
+    fields = [*DocumentType.EDITABLE_FIELDS, "active"]
 
     def has_delete_permission(self, request, obj=None):
         # Requests point at types; take one out of use instead.

@@ -1,17 +1,6 @@
 from django.apps import AppConfig
 
 
-def _with_open_request(queryset, value):
-    from django.utils import timezone
-
-    from .models import EvidenceRequest
-
-    requests = EvidenceRequest.objects.filter(status=EvidenceRequest.Status.OPEN)
-    if value == "overdue":
-        requests = requests.filter(due_date__lt=timezone.localdate())
-    return queryset.filter(pk__in=requests.values("resident_id"))
-
-
 class EvidenceConfig(AppConfig):
     name = "doorstep.evidence"
     label = "evidence"
@@ -21,7 +10,7 @@ class EvidenceConfig(AppConfig):
         from doorstep.core import health, resident_moves, timeline
         from doorstep.messaging import cohorts, nudges
 
-        from . import scanning, services
+        from . import queries, scanning, services
 
         health.CHECKS["virus_scanner"] = scanning.health_check
 
@@ -29,13 +18,13 @@ class EvidenceConfig(AppConfig):
         # Reminders stop as soon as nothing is left to send (checked again at send time).
         nudges.register_condition(
             services.NUDGE_CONDITION,
-            is_met=services.uploads_are_in,
+            is_met=queries.uploads_are_in,
             label="the documents were sent",
         )
         cohorts.register_filter(
             "evidence_request",
             "Has an open request for documents",
-            _with_open_request,
+            queries.residents_with_open_request,
             widget="select",
             choices=lambda: [("open", "Yes"), ("overdue", "Yes, and it is overdue")],
         )

@@ -16,9 +16,22 @@ from doorstep.cases.models import Case
 from doorstep.core.models import Team
 from doorstep.residents.models import Resident
 
+from .filetypes import quoted
+
 
 class DocumentType(models.Model):
     """One kind of document the service asks for, kept by Administrators."""
+
+    # What Administrators change on the catalogue page (taking a type out of use is separate).
+    EDITABLE_FIELDS = (
+        "name",
+        "guidance",
+        "max_files",
+        "several_pages",
+        "has_expiry",
+        "retention_days",
+        "default_team",
+    )
 
     name = models.CharField(max_length=120, unique=True)
     # What the resident reads on their phone, e.g. "A photo of every page of your latest bank
@@ -189,6 +202,10 @@ class UploadedFile(models.Model):
         REMOVED = "removed", "Removed by the sender"
         DELETED = "deleted", "Deleted after the retention period"
 
+    # Files that count towards a document: kept, or still being checked. Only these may be
+    # taken back by the sender; refused and quarantined ones stay as the record of what came.
+    LIVE_STATUSES = (Status.RECEIVED, Status.READY, Status.FLAGGED)
+
     document = models.ForeignKey(RequestedDocument, on_delete=models.CASCADE, related_name="files")
     uploaded_at = models.DateTimeField(default=timezone.now)
     # Set when an officer uploaded it for the resident (documents brought in or e-mailed).
@@ -226,3 +243,21 @@ class UploadedFile(models.Model):
     @property
     def is_viewable(self) -> bool:
         return self.status in (self.Status.READY, self.Status.FLAGGED) and bool(self.sanitised_path)
+
+    def removal_problem(self, document: RequestedDocument | None = None) -> str:
+        """Why the sender may not take this file back, or "" when they may: only a file that
+        counts towards a document not sent yet. The resident's page offers "Remove" exactly when
+        this is empty, and `remove_file` refuses with this message otherwise."""
+        document = document or self.document
+        if document.status != RequestedDocument.Status.AWAITING:
+            return f"{quoted(self.original_name)} cannot be removed: the document has been sent"
+        if self.status not in self.LIVE_STATUSES:
+            return (
+                f"{quoted(self.original_name)} cannot be removed: it could not be used, so it "
+                "is kept as a record and does not count towards your files"
+            )
+        return ""
+
+    @property
+    def is_removable(self) -> bool:
+        return not self.removal_problem()

@@ -3,14 +3,14 @@
 from django.http import HttpRequest
 from django.utils import timezone
 
-from . import kinds, queries
+from . import access, kinds, queries
 from .models import EvidenceRequest, RequestedDocument
 
 
 def panel_context(request: HttpRequest, resident) -> dict | None:
     """Open requests with each document's state, and accepted documents' expiry dates; one
     query (two when some are ready to review). Shown to staff who ask for or review documents."""
-    if not queries.may_use_reviews(request.user):
+    if not access.may_use_reviews(request.user):
         return None
     rows = queries.documents_for_resident(resident.pk)
     open_requests: dict[int, dict] = {}
@@ -31,9 +31,7 @@ def panel_context(request: HttpRequest, resident) -> dict | None:
     ready = [d.pk for d in rows if d.status == RequestedDocument.Status.SUBMITTED]
     openable = (
         set(
-            queries.visible_documents(request.user)
-            .filter(pk__in=ready)
-            .values_list("pk", flat=True)
+            access.visible_documents(request.user).filter(pk__in=ready).values_list("pk", flat=True)
         )
         if ready
         else set()

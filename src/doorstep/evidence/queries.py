@@ -1,18 +1,13 @@
-"""Reads for reviewing documents: who may see what, the review queues, counts and lists.
-
-Who may see a requested document (and its files):
-- its named reviewer and the members of its reviewer team (with evidence.review_document);
-- the officer who asked for it (with evidence.request_evidence or review_document);
-- staff with evidence.review_any_document.
-Everyone else is told the page does not exist (404), so a document's existence is not given
-away; staff with no evidence permission at all (Digital Friends) get 403 from the views.
-Deciding is narrower: the requesting officer may watch, but only the reviewers decide.
+"""Reads for the evidence pages, the API and the background work: the review queues, counts
+and lists, the documents a link shows and a request's texts. Who may see what is in access.py.
 """
 
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+
+from doorstep.messaging import queries as messaging_queries
 
 from .models import DocumentType, EvidenceRequest, RequestedDocument, UploadedFile
 
@@ -25,52 +20,9 @@ NEWEST = "newest"
 OLDEST = "oldest"
 
 
-def may_use_reviews(user) -> bool:
-    """Whether the member of staff has any part in documents (else the pages answer 403)."""
-    return user.is_authenticated and (
-        user.has_perm("evidence.review_document")
-        or user.has_perm("evidence.request_evidence")
-        or user.has_perm("evidence.review_any_document")
-    )
-
-
 def _team_ids(user):
     """The user's teams as a subquery, so filters stay one statement."""
     return user.teams.values("id")
-
-
-def visible_documents(user) -> QuerySet[RequestedDocument]:
-    documents = RequestedDocument.objects.all()
-    if not user.is_authenticated:
-        return documents.none()
-    if user.has_perm("evidence.review_any_document"):
-        return documents
-    allowed = Q(pk__in=[])
-    if user.has_perm("evidence.review_document"):
-        allowed |= Q(reviewer=user) | Q(reviewer_team__in=_team_ids(user))
-    if user.has_perm("evidence.request_evidence") or user.has_perm("evidence.review_document"):
-        allowed |= Q(request__created_by=user)
-    return documents.filter(allowed)
-
-
-def can_see(user, document: RequestedDocument) -> bool:
-    return visible_documents(user).filter(pk=document.pk).exists()
-
-
-def can_decide(user, document: RequestedDocument) -> bool:
-    """Reviewers decide: the named one, their team, or those who may review any document."""
-    if not user.is_authenticated:
-        return False
-    if user.has_perm("evidence.review_any_document"):
-        return True
-    if not user.has_perm("evidence.review_document"):
-        return False
-    if document.reviewer_id == user.pk:
-        return True
-    return (
-        document.reviewer_team_id is not None
-        and user.teams.filter(pk=document.reviewer_team_id).exists()
-    )
 
 
 def claim_is_fresh(document: RequestedDocument, now: datetime.datetime | None = None) -> bool:
@@ -82,36 +34,22 @@ def claim_is_fresh(document: RequestedDocument, now: datetime.datetime | None = 
     )
 
 
-def document_for_page(user, pk: int) -> RequestedDocument | None:
-    """One visible document with what its page shows, or None."""
-    return (
-        visible_documents(user)
-        .select_related(
-            "request__resident",
-            "request__case",
-            "request__created_by",
-            "document_type",
-            "reviewer",
-            "reviewer_team",
-            "claimed_by",
-            "decided_by",
-            "replaces",
-        )
-        .filter(pk=pk)
-        .first()
-    )
-
-
 def files_for(document: RequestedDocument) -> list[UploadedFile]:
     return list(document.files.exclude(status=UploadedFile.Status.REMOVED).order_by("id"))
 
 
-def visible_file(user, pk: int) -> UploadedFile | None:
-    return (
-        UploadedFile.objects.select_related("document__request", "document__document_type")
-        .filter(pk=pk, document__in=visible_documents(user).values("pk"))
-        .first()
-    )
+def catalogue() -> QuerySet[DocumentType]:
+    """Every document type, those in use first, for Administrators."""
+    return DocumentType.objects.select_related("default_team").order_by("-active", "name")
+
+
+def document_type(pk: int) -> DocumentType | None:
+    return DocumentType.objects.filter(pk=pk).first()
+
+
+def active_document_types() -> QuerySet[DocumentType]:
+    """What an officer may ask for."""
+    return DocumentType.objects.filter(active=True).select_related("default_team")
 
 
 def _queue_rows(documents: QuerySet[RequestedDocument]) -> QuerySet[RequestedDocument]:
@@ -183,15 +121,6 @@ def queue_filter_choices(user) -> dict:
     return {"document_types": list(types), "cases": list(cases)[:200]}
 
 
-def visible_requests(user) -> QuerySet[EvidenceRequest]:
-    """Requests the user asked for, or with a document they may see."""
-    if user.has_perm("evidence.review_any_document"):
-        return EvidenceRequest.objects.all()
-    return EvidenceRequest.objects.filter(
-        Q(created_by=user) | Q(pk__in=visible_documents(user).values("request_id"))
-    )
-
-
 def overdue_requests(user, *, scope: str = MINE) -> QuerySet[EvidenceRequest]:
     """Open requests past their due date: the user's own, or their teams' (asked for by the
     team, or with documents routed to it), with how many documents are still to come."""
@@ -219,6 +148,14 @@ def overdue_requests(user, *, scope: str = MINE) -> QuerySet[EvidenceRequest]:
         )
         .order_by("due_date", "id")
     )
+
+
+def residents_with_open_request(queryset, value):
+    """The cohort filter: residents with an open request ("open"), or an overdue one."""
+    requests = EvidenceRequest.objects.filter(status=EvidenceRequest.Status.OPEN)
+    if value == "overdue":
+        requests = requests.filter(due_date__lt=timezone.localdate())
+    return queryset.filter(pk__in=requests.values("resident_id"))
 
 
 def documents_for_resident(resident_id: int, *, limit: int = 100) -> list[RequestedDocument]:
@@ -259,4 +196,102 @@ def documents_past_retention(now: datetime.datetime | None = None) -> QuerySet[R
         .filter(Exists(undeleted))
         .select_related("document_type", "request")
         .order_by("delete_files_after", "id")
+    )
+
+
+# --- A request's documents and files ---------------------------------------------------------
+
+
+def shown_files(document: RequestedDocument) -> list[UploadedFile]:
+    """The files listed with a document (from its prefetched files): all but those taken back
+    or deleted after the retention period."""
+    return [
+        f
+        for f in document.files.all()
+        if f.status not in (UploadedFile.Status.REMOVED, UploadedFile.Status.DELETED)
+    ]
+
+
+def usable_file_count(document: RequestedDocument) -> int:
+    return document.files.filter(status__in=UploadedFile.LIVE_STATUSES).count()
+
+
+def documents_for_link(evidence_request: EvidenceRequest) -> list[RequestedDocument]:
+    """What the resident's page lists: each document still asked for (a rejected document
+    shows as its replacement, with the reason), with its files."""
+    items = list(
+        evidence_request.items.exclude(status=RequestedDocument.Status.WITHDRAWN)
+        .select_related("document_type", "replaces")
+        .prefetch_related("files")
+        .order_by("pk")
+    )
+    replaced = {item.replaces_id for item in items if item.replaces_id}
+    return [item for item in items if item.pk not in replaced]
+
+
+def documents_for_link_page(evidence_request: EvidenceRequest) -> list[RequestedDocument]:
+    """`documents_for_link`, each with its listed files (`shown_files`), how many count
+    (`live_count`) and how many more it takes (`room`)."""
+    documents = documents_for_link(evidence_request)
+    for document in documents:
+        document.shown_files = shown_files(document)
+        document.live_count = sum(
+            f.status in UploadedFile.LIVE_STATUSES for f in document.shown_files
+        )
+        document.room = max(0, document.document_type.max_files - document.live_count)
+    return documents
+
+
+def nothing_left_to_send(evidence_request: EvidenceRequest) -> bool:
+    return not evidence_request.items.filter(status=RequestedDocument.Status.AWAITING).exists()
+
+
+def uploads_are_in(request_id: str) -> bool:
+    """The reminder condition: nothing is left for the resident to send through this link."""
+    return not EvidenceRequest.objects.filter(
+        pk=int(request_id),
+        status=EvidenceRequest.Status.OPEN,
+        link_revoked_at=None,
+        link_expires_at__gt=timezone.now(),
+        items__status=RequestedDocument.Status.AWAITING,
+    ).exists()
+
+
+def documents_for_officer(evidence_request: EvidenceRequest) -> list[RequestedDocument]:
+    """Every document of a request, with who reviews it and its listed files (`shown_files`)."""
+    documents = list(
+        evidence_request.items.select_related(
+            "document_type", "reviewer", "reviewer_team", "decided_by"
+        )
+        .prefetch_related("files")
+        .order_by("pk")
+    )
+    for document in documents:
+        document.shown_files = shown_files(document)
+    return documents
+
+
+def documents_for_api(evidence_request: EvidenceRequest) -> QuerySet[RequestedDocument]:
+    return (
+        evidence_request.items.select_related("document_type", "request")
+        .prefetch_related("files")
+        .order_by("pk")
+    )
+
+
+def texts_for_request(evidence_request: EvidenceRequest):
+    """The texts sent about one request (its links, reminders, rejections), oldest first."""
+    return messaging_queries.texts_with_key_prefix(
+        resident_id=evidence_request.resident_id, prefix=f"evidence:{evidence_request.pk}:"
+    )
+
+
+def stuck_upload_ids(now: datetime.datetime, *, older_than: datetime.timedelta, limit: int):
+    """Files still "received" long after they arrived (their processing task was lost)."""
+    return list(
+        UploadedFile.objects.filter(
+            status=UploadedFile.Status.RECEIVED, uploaded_at__lt=now - older_than
+        )
+        .order_by("uploaded_at")
+        .values_list("pk", flat=True)[:limit]
     )

@@ -7,7 +7,7 @@ from django import forms
 from doorstep.core.forms import GovukModelForm
 from doorstep.core.models import Team
 
-from . import kinds, queries, review
+from . import kinds, queries, services
 from .models import DocumentType
 
 OTHER_REASON = "other"
@@ -18,15 +18,7 @@ class DocumentTypeForm(GovukModelForm):
 
     class Meta:
         model = DocumentType
-        fields = [
-            "name",
-            "guidance",
-            "max_files",
-            "several_pages",
-            "has_expiry",
-            "retention_days",
-            "default_team",
-        ]
+        fields = list(DocumentType.EDITABLE_FIELDS)
         labels = {
             "name": "Name",
             "guidance": "What to tell the resident",
@@ -132,7 +124,7 @@ class QueueFilterForm(forms.Form):
 class AcceptForm(forms.Form):
     checklist = forms.MultipleChoiceField(
         label="Check the document",
-        choices=review.CHECKLIST,
+        choices=services.CHECKLIST,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -180,7 +172,7 @@ class RejectForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why are you rejecting it?",
         help_text="The reason is texted to the resident with a link to send the document again",
-        choices=[*review.REJECTION_REASONS, (OTHER_REASON, "Another reason (type it below)")],
+        choices=[*services.REJECTION_REASONS, (OTHER_REASON, "Another reason (type it below)")],
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose the reason the document is rejected",
@@ -190,10 +182,10 @@ class RejectForm(forms.Form):
     other_reason = forms.CharField(
         label="Another reason, in words the resident will understand",
         required=False,
-        max_length=review.REASON_MAX_LENGTH,
+        max_length=services.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "max_length": f"Write the reason in {review.REASON_MAX_LENGTH} characters or fewer"
+            "max_length": f"Write the reason in {services.REASON_MAX_LENGTH} characters or fewer"
         },
     )
 

@@ -251,10 +251,20 @@ def _additional_actions(holder) -> set[str]:
 
 
 def _active_content(reader: PdfReader) -> set[str]:
-    flags: set[str] = set()
     root = _resolve(reader.trailer.get("/Root"))
     if not isinstance(root, DictionaryObject):
-        return flags
+        return set()
+    flags = _catalogue_flags(root)
+    for number, page in enumerate(reader.pages):
+        if number >= PDF_PAGES_INSPECTED:
+            break
+        flags |= _page_flags(page)
+    return flags
+
+
+def _catalogue_flags(root: DictionaryObject) -> set[str]:
+    """What the document itself does: on opening, by name, in its form fields."""
+    flags: set[str] = set()
     open_action = _resolve(root.get("/OpenAction"))
     # Opening at a page ([page /Fit] or a /GoTo action) is ordinary; any other action is not.
     if isinstance(open_action, DictionaryObject):
@@ -272,19 +282,21 @@ def _active_content(reader: PdfReader) -> set[str]:
     if isinstance(form, DictionaryObject):
         for field_ref in _resolve(form.get("/Fields")) or []:
             flags |= _additional_actions(_resolve(field_ref))
-    for number, page in enumerate(reader.pages):
-        if number >= PDF_PAGES_INSPECTED:
-            break
-        flags |= _additional_actions(page)
-        for annotation in _resolve(page.get("/Annots")) or []:
-            annotation = _resolve(annotation)
-            if not isinstance(annotation, DictionaryObject):
-                continue
-            if _resolve(annotation.get("/Subtype")) == "/FileAttachment":
-                flags.add(FLAG_PDF_EMBEDDED)
-            if "/A" in annotation:
-                flags |= _action_flags(annotation["/A"])
-            flags |= _additional_actions(annotation)
+    return flags
+
+
+def _page_flags(page) -> set[str]:
+    """What one page does: its own actions and its annotations' (links, attachments)."""
+    flags = _additional_actions(page)
+    for annotation in _resolve(page.get("/Annots")) or []:
+        annotation = _resolve(annotation)
+        if not isinstance(annotation, DictionaryObject):
+            continue
+        if _resolve(annotation.get("/Subtype")) == "/FileAttachment":
+            flags.add(FLAG_PDF_EMBEDDED)
+        if "/A" in annotation:
+            flags |= _action_flags(annotation["/A"])
+        flags |= _additional_actions(annotation)
     return flags
 
 

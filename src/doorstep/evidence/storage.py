@@ -19,6 +19,7 @@ Files are named by random ids (`originals/3f/3f2a...c9.enc`), never by the resid
 through views that check who is asking, so `url()` raises.
 """
 
+import logging
 import os
 import re
 import secrets
@@ -35,6 +36,8 @@ from django.core.files.utils import validate_file_name
 
 _FOLDER = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _EXACT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}(/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,3}$")
+
+log = logging.getLogger(__name__)
 
 
 class EvidenceDecryptionError(Exception):
@@ -261,3 +264,14 @@ def evidence_storage() -> EncryptedStorage:
             _cache.clear()
             _cache[config] = storage
     return storage
+
+
+def delete_quietly(paths) -> None:
+    """Delete stored files after their rows changed: a failure is logged, never raised, since
+    the change is already committed and a leftover encrypted blob harms no one."""
+    storage = evidence_storage()
+    for path in paths:
+        try:
+            storage.delete(path)
+        except Exception:
+            log.exception("Could not delete stored file %s", path)

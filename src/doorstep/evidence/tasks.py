@@ -1,39 +1,24 @@
-"""Background work on uploads: sanitise, scan and keep a safe copy of each file.
+"""Background work: checking uploads, and deleting files once their retention period ends.
 
-`process_file` is safe to run twice and to be killed at any point:
-- the safe copy and thumbnail are written under names made from the file's id, so a retry
-  overwrites what a killed run wrote instead of adding another copy;
-- the row is updated in one transaction that first locks it and checks it is still "received",
-  so a second run of a processed file changes nothing and a retry finishes the job exactly once.
-A file stuck in "received" (its task lost with a worker) is queued again by
-`requeue_stuck_uploads`, run by `manage.py evidence_sweep`.
+Each task takes ids and runs one action (services/processing.py, services/retention.py), both
+safe to run twice and to be killed at any point. When clamd cannot be reached a file is tried
+again a little later; a file stuck in "received" (its task lost with a worker) is queued again
+by `requeue_stuck_uploads`, run by `manage.py evidence_sweep`.
 """
 
-import logging
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from doorstep.core import audit, timeline
-
-from .filetypes import RefusedFile, sniff
-from .models import RequestedDocument, UploadedFile
-
-log = logging.getLogger(__name__)
+from . import queries
+from .services import processing, retention
 
 # When clamd cannot be reached, try again after this long (and the sweep catches the rest).
 SCAN_RETRY_AFTER = timedelta(minutes=5)
 # A "received" file untouched this long lost its task: the sweep queues it again.
 STUCK_AFTER = timedelta(minutes=10)
 BATCH = 200
-
-INFECTED_FOR_RESIDENT = (
-    "{name} could not be used: our virus check found a problem with it. Send a different photo "
-    "or file (a new photo of the paper document is best)."
-)
 
 
 def enqueue_processing(file_id: int, run_after: datetime | None = None) -> None:
@@ -48,173 +33,24 @@ def process_upload_task(file_id: int) -> str:
     return process_file(file_id)
 
 
-def sanitised_name(file_id: int) -> str:
-    return f"sanitised/{file_id}.enc"
-
-
-def thumbnail_name(file_id: int) -> str:
-    return f"thumbnails/{file_id}.enc"
-
-
-def _storage():
-    from .storage import evidence_storage
-
-    return evidence_storage()
-
-
 def process_file(file_id: int) -> str:
-    """Check one uploaded file and keep a safe copy. Returns what happened, for logs and tests:
-    ready, flagged, refused, infected, retry, or skipped (already done or removed)."""
-    from .sanitise import sanitise
-    from .scanning import ScanUnavailable, scan
-
-    with transaction.atomic():
-        row = UploadedFile.objects.select_for_update().filter(pk=file_id).first()
-        if row is None or row.status != UploadedFile.Status.RECEIVED:
-            return "skipped"
-        row.processing_attempts += 1
-        row.save(update_fields=["processing_attempts"])
-
-    storage = _storage()
-    data = storage.open(row.original_path).read()
-    try:
-        sniffed = sniff(data, filename=row.original_name)
-    except RefusedFile as refused:
-        return _finish(file_id, status=UploadedFile.Status.REFUSED, problem=refused.message)
-
-    # Made in memory first: bombs and broken images are refused without troubling clamd.
-    try:
-        safe = sanitise(data, sniffed, filename=row.original_name)
-    except RefusedFile as refused:
-        return _finish(file_id, status=UploadedFile.Status.REFUSED, problem=refused.message)
-
-    try:
-        verdict = scan(data)
-    except ScanUnavailable as error:
-        log.warning("Virus scan unavailable for upload %s, retrying: %s", file_id, error)
+    """Check one uploaded file (see `processing.process_file`); when the virus scanner cannot
+    be reached, queue it again for SCAN_RETRY_AFTER from now."""
+    outcome = processing.process_file(file_id)
+    if outcome == processing.RETRY:
         enqueue_processing(file_id, timezone.now() + SCAN_RETRY_AFTER)
-        return "retry"
-    if not verdict.clean:
-        # Quarantined: the safe copy is never written, so nothing of it can be shown.
-        return _finish(
-            file_id,
-            status=UploadedFile.Status.INFECTED,
-            problem=INFECTED_FOR_RESIDENT.format(name=f"‘{row.original_name}’"),
-            scan_signature=verdict.signature or "unknown",
-        )
-
-    sanitised_path = storage.write_exact(sanitised_name(file_id), safe.content)
-    thumbnail_path = ""
-    if safe.thumbnail:
-        thumbnail_path = storage.write_exact(thumbnail_name(file_id), safe.thumbnail)
-    return _finish(
-        file_id,
-        status=UploadedFile.Status.FLAGGED if safe.flags else UploadedFile.Status.READY,
-        sanitised_path=sanitised_path,
-        thumbnail_path=thumbnail_path,
-        mime=safe.mime,
-        width=safe.width,
-        height=safe.height,
-        pages=safe.pages,
-        flags=list(safe.flags),
-        scanned=verdict.scanned,
-    )
-
-
-def _finish(file_id: int, *, status: str, scanned: bool = False, **fields) -> str:
-    """Record the outcome once: only a file still "received" is changed."""
-    written = [fields.get("sanitised_path"), fields.get("thumbnail_path")]
-    with transaction.atomic():
-        row = (
-            UploadedFile.objects.select_for_update()
-            .select_related("document__request", "document__document_type")
-            .filter(pk=file_id)
-            .first()
-        )
-        if row is None or row.status != UploadedFile.Status.RECEIVED:
-            # Removed by the resident (or finished elsewhere) while we worked: keep nothing new.
-            if row is None or row.status == UploadedFile.Status.REMOVED:
-                transaction.on_commit(lambda: _delete([p for p in written if p]))
-            return "skipped"
-        for name, value in fields.items():
-            setattr(row, name, value)
-        row.status = status
-        row.processed_at = timezone.now()
-        row.save()
-        document = row.document
-        resident_id = document.request.resident_id
-        detail = {
-            UploadedFile.Status.READY: "Checked and ready",
-            UploadedFile.Status.FLAGGED: "Checked: " + " ".join(row.flags),
-            UploadedFile.Status.REFUSED: row.problem,
-            UploadedFile.Status.INFECTED: f"Quarantined: {row.scan_signature}",
-        }[status]
-        if scanned and status in (UploadedFile.Status.READY, UploadedFile.Status.FLAGGED):
-            detail += " (virus check passed)"
-        audit.record(
-            actor="system",
-            action="process",
-            object_type="uploaded_file",
-            object_id=row.pk,
-            resident_id=resident_id,
-            detail=detail,
-        )
-        if status == UploadedFile.Status.INFECTED:
-            timeline.add_event(
-                resident_id=resident_id,
-                kind="evidence",
-                summary=f"A file sent for {document.document_type.name} was quarantined: "
-                "the virus check found a problem. It will not be shown",
-                body=f"File ‘{row.original_name}’, signature {row.scan_signature}",
-                source=document.request,
-                url=reverse("evidence:request", args=[document.request_id]),
-            )
-        if status in (UploadedFile.Status.INFECTED, UploadedFile.Status.REFUSED):
-            _reopen_if_empty(document)
-    return status
-
-
-def _reopen_if_empty(document: RequestedDocument) -> None:
-    """A sent document whose every file turned out unusable goes back to the resident, who
-    sees why on their link page; the reviewer is not left with nothing to look at."""
-    locked = RequestedDocument.objects.select_for_update().get(pk=document.pk)
-    if locked.status != RequestedDocument.Status.SUBMITTED:
-        return
-    from .services import LIVE_FILE_STATUSES
-
-    if locked.files.filter(status__in=LIVE_FILE_STATUSES).exists():
-        return
-    locked.status = RequestedDocument.Status.AWAITING
-    locked.submitted_at = None
-    locked.save(update_fields=["status", "submitted_at"])
-    timeline.add_event(
-        resident_id=locked.request.resident_id,
-        kind="evidence",
-        summary=f"{locked.document_type.name} needs sending again: none of its files could be used",
-        source=locked.request,
-        url=reverse("evidence:request", args=[locked.request_id]),
-    )
-
-
-def _delete(paths: list[str]) -> None:
-    storage = _storage()
-    for path in paths:
-        try:
-            storage.delete(path)
-        except Exception:
-            log.exception("Could not delete %s", path)
+    return outcome
 
 
 def requeue_stuck_uploads(now: datetime | None = None) -> int:
     """Queue again every file still "received" long after it arrived (its task was lost)."""
-    now = now or timezone.now()
-    stuck = list(
-        UploadedFile.objects.filter(
-            status=UploadedFile.Status.RECEIVED, uploaded_at__lt=now - STUCK_AFTER
-        )
-        .order_by("uploaded_at")
-        .values_list("pk", flat=True)[:BATCH]
-    )
+    stuck = queries.stuck_upload_ids(now or timezone.now(), older_than=STUCK_AFTER, limit=BATCH)
     for file_id in stuck:
         enqueue_processing(file_id)
     return len(stuck)
+
+
+@task()
+def delete_files_task(document_id: int) -> int:
+    purged = retention.delete_files(document_id=document_id)
+    return purged.files if purged else 0

@@ -8,21 +8,15 @@ Administrator with evidence.review_any_document does. Every read is audited with
 import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from doorstep.cases.models import Case
-from doorstep.core import audit
 from doorstep.core.models import Staff, Team
-from doorstep.evidence import services
-from doorstep.evidence.models import (
-    DocumentType,
-    EvidenceRequest,
-    RequestedDocument,
-    UploadedFile,
-)
+from doorstep.evidence import access, links, queries, services
+from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
 
 from ..errors import NotFoundError
 from ..schemas import Message as Detail
@@ -135,11 +129,7 @@ def _file_out(uploaded: UploadedFile) -> dict:
 
 
 def _document_out(document: RequestedDocument) -> dict:
-    files = [
-        f
-        for f in document.files.all()
-        if f.status not in (UploadedFile.Status.REMOVED, UploadedFile.Status.DELETED)
-    ]
+    files = queries.shown_files(document)
     return {
         "id": document.pk,
         "request_id": document.request_id,
@@ -163,11 +153,7 @@ def _document_out(document: RequestedDocument) -> dict:
 
 
 def _request_out(evidence_request: EvidenceRequest) -> dict:
-    documents = (
-        evidence_request.items.select_related("document_type", "request")
-        .prefetch_related("files")
-        .order_by("pk")
-    )
+    documents = queries.documents_for_api(evidence_request)
     return {
         "id": evidence_request.pk,
         "resident_id": evidence_request.resident_id,
@@ -175,10 +161,10 @@ def _request_out(evidence_request: EvidenceRequest) -> dict:
         "status": evidence_request.status,
         "due_date": evidence_request.due_date,
         "created_at": evidence_request.created_at,
-        "link_state": services.link_state(evidence_request),
+        "link_state": links.link_state(evidence_request),
         "link_expires_at": evidence_request.link_expires_at,
         "link_locked_until": evidence_request.locked_until
-        if services.is_locked(evidence_request)
+        if links.is_locked(evidence_request)
         else None,
         "documents": [_document_out(d) for d in documents],
     }
@@ -188,24 +174,12 @@ def _problem(loc: list, message: str) -> NinjaValidationError:
     return NinjaValidationError([{"loc": loc, "msg": message, "type": "value_error"}])
 
 
-def _read(request: HttpRequest, *, object_type: str, object_id, resident_id: int, detail=""):
-    audit.record(
-        actor=request.auth,
-        action="view",
-        object_type=object_type,
-        object_id=object_id,
-        resident_id=resident_id,
-        detail=detail,
-        request=request,
-    )
-
-
 def _documents_asked(payload: EvidenceRequestCreate) -> list[dict]:
     asked = []
     problems = []
     for position, item in enumerate(payload.documents):
         loc = ["body", "documents", position]
-        document_type = DocumentType.objects.filter(pk=item.document_type_id).first()
+        document_type = queries.document_type(item.document_type_id)
         if document_type is None:
             problems.append(
                 {
@@ -320,28 +294,21 @@ def create(
     url_name="evidence_request",
 )
 def request_detail(request: HttpRequest, request_id: int):
-    evidence_request = EvidenceRequest.objects.filter(pk=request_id).first()
-    if evidence_request is None:
-        raise NotFoundError(f"There is no request for documents with id {request_id}")
-    _read(
-        request,
-        object_type="evidence_request",
-        object_id=evidence_request.pk,
-        resident_id=evidence_request.resident_id,
+    try:
+        evidence_request = access.get_request_for(request.auth, request_id)
+    except Http404 as missing:
+        raise NotFoundError(f"There is no request for documents with id {request_id}") from missing
+    services.record_request_view(
+        actor=request.auth, evidence_request=evidence_request, request=request
     )
     return _request_out(evidence_request)
 
 
-def _document(document_id: int) -> RequestedDocument:
-    document = (
-        RequestedDocument.objects.select_related("request", "document_type")
-        .prefetch_related("files")
-        .filter(pk=document_id)
-        .first()
-    )
-    if document is None:
-        raise NotFoundError(f"There is no document with id {document_id}")
-    return document
+def _document(request: HttpRequest, document_id: int) -> RequestedDocument:
+    try:
+        return access.get_document_for(request.auth, document_id)
+    except Http404 as missing:
+        raise NotFoundError(f"There is no document with id {document_id}") from missing
 
 
 @router.get(
@@ -352,13 +319,8 @@ def _document(document_id: int) -> RequestedDocument:
     url_name="document",
 )
 def document_detail(request: HttpRequest, document_id: int):
-    document = _document(document_id)
-    _read(
-        request,
-        object_type="requested_document",
-        object_id=document.pk,
-        resident_id=document.request.resident_id,
-    )
+    document = _document(request, document_id)
+    services.record_view(actor=request.auth, document=document, detail="", request=request)
     return _document_out(document)
 
 
@@ -390,12 +352,8 @@ def document_content(
     document_id: int,
     file_id: Query[int | None] = None,
 ):
-    document = _document(document_id)
-    files = [
-        f
-        for f in document.files.all()
-        if f.status not in (UploadedFile.Status.REMOVED, UploadedFile.Status.DELETED)
-    ]
+    document = _document(request, document_id)
+    files = queries.shown_files(document)
     if file_id is None:
         if len(files) != 1:
             raise _problem(
@@ -412,12 +370,12 @@ def document_content(
         raise NotFoundError(
             f"File {chosen.pk} has no checked copy ({chosen.get_status_display().lower()})"
         )
-    _read(
-        request,
-        object_type="uploaded_file",
-        object_id=chosen.pk,
-        resident_id=document.request.resident_id,
+    services.record_file_read(
+        actor=request.auth,
+        upload=chosen,
+        original=False,
         detail="Downloaded the checked copy",
+        request=request,
     )
     content = services.read_stored(chosen.sanitised_path)
     response = HttpResponse(content, content_type=chosen.mime or "application/octet-stream")

@@ -8,16 +8,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from doorstep.core.forms import add_service_errors
 
-from .. import catalogue
+from .. import queries
 from ..models import DocumentType
 from ..review_forms import DocumentTypeForm
+from ..services import catalogue
 
 MANAGE = "evidence.manage_document_types"
 
 
 @permission_required(MANAGE, raise_exception=True)
 def catalogue_list(request):
-    types = DocumentType.objects.select_related("default_team").order_by("-active", "name")
+    types = queries.catalogue()
     return render(request, "evidence/catalogue/list.html", {"document_types": types})
 
 
@@ -57,25 +58,27 @@ def catalogue_edit(request, pk: int):
     return _form_page(request, get_object_or_404(DocumentType, pk=pk))
 
 
+def _set_active(request, pk: int, *, active: bool, done: str):
+    document_type = get_object_or_404(DocumentType, pk=pk)
+    catalogue.set_active(
+        actor=request.user, document_type=document_type, active=active, request=request
+    )
+    messages.success(request, done.format(name=document_type.name))
+    return redirect("evidence:catalogue")
+
+
 @permission_required(MANAGE, raise_exception=True)
 @require_POST
 def catalogue_deactivate(request, pk: int):
-    document_type = get_object_or_404(DocumentType, pk=pk)
-    catalogue.set_active(
-        actor=request.user, document_type=document_type, active=False, request=request
+    return _set_active(
+        request,
+        pk,
+        active=False,
+        done="‘{name}’ is no longer offered to officers asking for documents",
     )
-    messages.success(
-        request, f"‘{document_type.name}’ is no longer offered to officers asking for documents"
-    )
-    return redirect("evidence:catalogue")
 
 
 @permission_required(MANAGE, raise_exception=True)
 @require_POST
 def catalogue_activate(request, pk: int):
-    document_type = get_object_or_404(DocumentType, pk=pk)
-    catalogue.set_active(
-        actor=request.user, document_type=document_type, active=True, request=request
-    )
-    messages.success(request, f"‘{document_type.name}’ is offered to officers again")
-    return redirect("evidence:catalogue")
+    return _set_active(request, pk, active=True, done="‘{name}’ is offered to officers again")

@@ -5,23 +5,21 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from doorstep.cases.models import Case
-from doorstep.core import audit
+from doorstep.cases import queries as case_queries
 from doorstep.core.forms import add_service_errors
-from doorstep.messaging.models import Message
-from doorstep.residents.models import Resident
+from doorstep.residents import queries as resident_queries
 
-from .. import services
+from .. import access, links, queries, services
 from ..filetypes import max_file_bytes
 from ..forms import AskForm
-from ..models import DocumentType, EvidenceRequest, RequestedDocument, UploadedFile
+from ..models import EvidenceRequest, RequestedDocument
 
-ASK = ["evidence.request_evidence", "residents.view_resident"]
+ASK = list(access.ASK)
 DUE_IN_DAYS = 14
 
 
@@ -40,13 +38,14 @@ def _remember_link(request, sent: services.SentLink) -> None:
 @permission_required(ASK, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def ask(request, resident_pk: int):
-    resident = get_object_or_404(Resident, pk=resident_pk)
+    resident = resident_queries.resident_for_single_view(resident_pk)
     if resident.merged_into_id:
         return redirect("evidence:ask", resident_pk=resident.merged_into_id)
-    cases = list(
-        Case.objects.filter(resident=resident, status__in=Case.OPEN_STATUSES)
-        .select_related("case_type")
-        .order_by("-opened_at")
+    # Newest first: the case being worked on now is usually the one asked about.
+    cases = sorted(
+        case_queries.open_cases_for_resident(resident.pk),
+        key=lambda case: (case.opened_at, case.pk),
+        reverse=True,
     )
     due = timezone.localdate() + datetime.timedelta(days=DUE_IN_DAYS)
     initial = {"day": due.day, "month": due.month, "year": due.year}
@@ -55,7 +54,7 @@ def ask(request, resident_pk: int):
     form = AskForm(
         request.POST if request.method == "POST" else None,
         actor=request.user,
-        document_types=DocumentType.objects.filter(active=True).select_related("default_team"),
+        document_types=queries.active_document_types(),
         cases=cases,
         initial=initial,
     )
@@ -86,61 +85,31 @@ def ask(request, resident_pk: int):
                 messages.success(request, f"The link is being texted to {resident.full_name}")
             return redirect("evidence:request", pk=sent.evidence_request.pk)
     elif request.method == "GET":
-        audit.record(
-            actor=request.user,
-            action="view",
-            object_type="resident",
-            object_id=resident.pk,
-            resident_id=resident.pk,
-            detail="Ask for documents",
-            request=request,
-        )
+        services.record_asking_page(actor=request.user, resident=resident, request=request)
     context = {"resident": resident, "form": form, "has_dob": resident.date_of_birth is not None}
     return render(request, "evidence/officer/ask.html", context)
 
 
-def _request(pk: int) -> EvidenceRequest:
-    return get_object_or_404(
-        EvidenceRequest.objects.select_related("resident", "case", "created_by", "team"), pk=pk
-    )
+def _request(request, pk: int) -> EvidenceRequest:
+    return access.get_request_for(request.user, pk)
 
 
 @permission_required(ASK, raise_exception=True)
 def request_detail(request, pk: int):
-    evidence_request = _request(pk)
+    evidence_request = _request(request, pk)
     shown = request.session.pop(_shown_link_key(pk), None)
-    documents = list(
-        evidence_request.items.select_related(
-            "document_type", "reviewer", "reviewer_team", "decided_by"
-        )
-        .prefetch_related("files")
-        .order_by("pk")
-    )
-    for document in documents:
-        document.shown_files = [
-            f
-            for f in document.files.all()
-            if f.status not in (UploadedFile.Status.REMOVED, UploadedFile.Status.DELETED)
-        ]
-    texts = Message.objects.filter(
-        resident_id=evidence_request.resident_id,
-        idempotency_key__startswith=f"evidence:{evidence_request.pk}:",
-    ).order_by("created_at")
-    audit.record(
-        actor=request.user,
-        action="view",
-        object_type="evidence_request",
-        object_id=evidence_request.pk,
-        resident_id=evidence_request.resident_id,
-        request=request,
+    documents = queries.documents_for_officer(evidence_request)
+    texts = queries.texts_for_request(evidence_request)
+    services.record_request_view(
+        actor=request.user, evidence_request=evidence_request, request=request
     )
     context = {
         "evidence_request": evidence_request,
         "resident": evidence_request.resident,
         "documents": documents,
         "texts": texts,
-        "state": services.link_state(evidence_request),
-        "locked": services.is_locked(evidence_request),
+        "state": links.link_state(evidence_request),
+        "locked": links.is_locked(evidence_request),
         "shown": shown,
         "Status": RequestedDocument.Status,
     }
@@ -150,7 +119,7 @@ def request_detail(request, pk: int):
 @permission_required(ASK, raise_exception=True)
 @require_POST
 def revoke(request, pk: int):
-    evidence_request = _request(pk)
+    evidence_request = _request(request, pk)
     services.revoke_link(evidence_request=evidence_request, actor=request.user, request=request)
     messages.success(request, "The link has been stopped. It no longer works")
     return redirect("evidence:request", pk=pk)
@@ -159,7 +128,7 @@ def revoke(request, pk: int):
 @permission_required(ASK, raise_exception=True)
 @require_POST
 def resend(request, pk: int):
-    evidence_request = _request(pk)
+    evidence_request = _request(request, pk)
     try:
         sent = services.resend_link(
             evidence_request=evidence_request, actor=request.user, request=request
@@ -177,12 +146,8 @@ def resend(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def assist_upload(request, pk: int, document_pk: int):
     """Upload documents a resident brought in or e-mailed (assisted digital)."""
-    evidence_request = _request(pk)
-    document = get_object_or_404(
-        RequestedDocument.objects.select_related("document_type"),
-        pk=document_pk,
-        request=evidence_request,
-    )
+    evidence_request = _request(request, pk)
+    document = access.get_document_in_request(evidence_request, document_pk)
     errors: list[str] = []
     if request.method == "POST":
         files = [(f.name, f) for f in request.FILES.getlist("files")]

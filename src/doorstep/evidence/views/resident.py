@@ -1,116 +1,30 @@
 """The resident's pages, opened from the texted link: no account, no password.
 
-Every page looks the link up by its hash. An unknown link is a plain 404 (no hint whether it
-ever existed), and each one counts against the visitor's address: after
-EVIDENCE_LINK_GUESS_LIMIT in 15 minutes every link answers 429 for a while. A known link first
-asks for the resident's date of birth; once confirmed, this browser may use the link for
-EVIDENCE_LINK_SESSION_MINUTES (kept in its Django session).
+`links.resident_page` looks the link up, counts guesses and checks this browser confirmed the
+resident's date of birth (see links.py).
 
 Uploads are plain multipart POSTs (they work without JavaScript); each goes back to the list
 (post/redirect/get) with what was kept and, for each refused file, a message naming it.
 """
 
-import time
-from functools import wraps
-
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from doorstep.core import audit, throttle
 from doorstep.reporting import survey
 
-from .. import services
+from .. import access, links, queries, services
 from ..filetypes import max_file_bytes, safe_filename
 from ..forms import DateOfBirthForm
+from ..links import resident_page
 from ..models import EvidenceRequest, RequestedDocument, UploadedFile
 
-GUESS_WINDOW_SECONDS = 15 * 60
 FILE_FIELDS = ("photo", "files")
-
-
-class _TooManyGuesses(Exception):
-    pass
-
-
-def _guess_key(request) -> str:
-    return f"evidence:link-guesses:{audit.client_ip(request) or 'unknown'}"
-
-
-def _lookup(request, token: str) -> EvidenceRequest:
-    if throttle.reached(_guess_key(request), settings.EVIDENCE_LINK_GUESS_LIMIT):
-        raise _TooManyGuesses
-    evidence_request = services.find_request_by_token(token)
-    if evidence_request is None:
-        throttle.count(_guess_key(request), GUESS_WINDOW_SECONDS)
-        raise Http404
-    return evidence_request
-
-
-def _session_key(evidence_request: EvidenceRequest) -> str:
-    return f"evidence-link:{evidence_request.pk}"
-
-
-def _confirmed(request, evidence_request: EvidenceRequest) -> bool:
-    held = request.session.get(_session_key(evidence_request))
-    return bool(
-        held
-        and held.get("link") == evidence_request.token_hash[:16]
-        and held.get("until", 0) > time.time()
-    )
-
-
-def _confirm(request, evidence_request: EvidenceRequest) -> None:
-    request.session.cycle_key()  # a new session id once the date of birth is right
-    request.session[_session_key(evidence_request)] = {
-        "link": evidence_request.token_hash[:16],
-        "until": time.time() + settings.EVIDENCE_LINK_SESSION_MINUTES * 60,
-    }
-
-
-def resident_page(*, needs_confirmation: bool = True):
-    """Public, never cached, no referrer outside the site, link looked up and checked."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapped(request, token: str, *args, **kwargs):
-            try:
-                evidence_request = _lookup(request, token)
-            except _TooManyGuesses:
-                response = render(request, "evidence/resident/too_many.html", status=429)
-                response["Retry-After"] = str(GUESS_WINDOW_SECONDS)
-                return _private(response)
-            state = services.link_state(evidence_request)
-            if state != services.LinkState.OPEN:
-                return _private(
-                    render(
-                        request,
-                        "evidence/resident/closed.html",
-                        {"state": state, "council": settings.COUNCIL_NAME},
-                        status=410 if state in ("expired", "revoked", "cancelled") else 200,
-                    )
-                )
-            if needs_confirmation and not _confirmed(request, evidence_request):
-                return _private(redirect("evidence:link", token=token))
-            return _private(view(request, token, evidence_request, *args, **kwargs))
-
-        return login_not_required(never_cache(wrapped))
-
-    return decorate
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    # The token is in the address: never send it to another site, never let search engines in.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 # --- Date of birth, then the list ----------------------------------------------------------
@@ -119,10 +33,10 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @resident_page(needs_confirmation=False)
 def link(request, token, evidence_request):
-    if _confirmed(request, evidence_request):
+    if links.is_granted(request, evidence_request):
         return documents_page(request, token, evidence_request)
     form = DateOfBirthForm(request.POST if request.method == "POST" else None)
-    locked_until = evidence_request.locked_until if services.is_locked(evidence_request) else None
+    locked_until = evidence_request.locked_until if links.is_locked(evidence_request) else None
     status = 200
     if request.method == "POST" and locked_until is None and form.is_valid():
         check = services.check_date_of_birth(
@@ -131,7 +45,7 @@ def link(request, token, evidence_request):
             request=request,
         )
         if check.ok:
-            _confirm(request, evidence_request)
+            links.grant(request, evidence_request)
             return redirect("evidence:link", token=token)
         if check.locked_until:
             locked_until = check.locked_until
@@ -149,26 +63,17 @@ def link(request, token, evidence_request):
         "form": form,
         "locked_until": locked_until,
         "council": settings.COUNCIL_NAME,
-        "tries": services.DOB_TRIES,
-        "lock_minutes": services.LOCK_MINUTES,
+        "tries": links.DOB_TRIES,
+        "lock_minutes": links.LOCK_MINUTES,
     }
     return render(request, "evidence/resident/confirm.html", context, status=status)
 
 
 def documents_page(request, token, evidence_request):
-    documents = services.documents_for_resident(evidence_request)
+    documents = queries.documents_for_link_page(evidence_request)
     outcome = request.session.pop(_outcome_key(evidence_request), None)
     waiting = [d for d in documents if d.status == RequestedDocument.Status.AWAITING]
     for document in documents:
-        document.shown_files = [
-            f
-            for f in document.files.all()
-            if f.status not in (UploadedFile.Status.REMOVED, UploadedFile.Status.DELETED)
-        ]
-        document.live_count = sum(
-            f.status in services.LIVE_FILE_STATUSES for f in document.shown_files
-        )
-        document.room = max(0, document.document_type.max_files - document.live_count)
         document.outcome = outcome if outcome and outcome.get("document") == document.pk else None
     context = {
         "evidence_request": evidence_request,
@@ -235,14 +140,6 @@ def _outcome_key(evidence_request: EvidenceRequest) -> str:
     return f"evidence-link:{evidence_request.pk}:outcome"
 
 
-def _document(evidence_request: EvidenceRequest, pk: int) -> RequestedDocument:
-    return get_object_or_404(
-        RequestedDocument.objects.select_related("document_type"),
-        pk=pk,
-        request=evidence_request,
-    )
-
-
 def _over_count_message(document: RequestedDocument, names: list[str], kept: int) -> str:
     limit = document.document_type.max_files
     shown = ", ".join(f"‘{name}’" for name in names[:3])
@@ -259,8 +156,8 @@ def _over_count_message(document: RequestedDocument, names: list[str], kept: int
 @require_POST
 @resident_page()
 def upload(request, token, evidence_request, pk: int):
-    document = _document(evidence_request, pk)
-    live = services.usable_file_count(document)
+    document = access.get_document_in_request(evidence_request, pk)
+    live = queries.usable_file_count(document)
     limits = LimitedUploads(
         request,
         keep=max(0, document.document_type.max_files - live),
@@ -309,11 +206,7 @@ def _upload(request, token, evidence_request, document, limits: LimitedUploads):
 @require_POST
 @resident_page()
 def remove(request, token, evidence_request, pk: int):
-    uploaded = get_object_or_404(
-        UploadedFile.objects.select_related("document"),
-        pk=pk,
-        document__request=evidence_request,
-    )
+    uploaded = access.get_file_in_request(evidence_request, pk)
     message = {"document": uploaded.document_id, "kept": [], "refused": []}
     try:
         services.remove_file(uploaded_file=uploaded, request=request)
@@ -328,7 +221,7 @@ def remove(request, token, evidence_request, pk: int):
 @require_POST
 @resident_page()
 def submit(request, token, evidence_request, pk: int):
-    document = _document(evidence_request, pk)
+    document = access.get_document_in_request(evidence_request, pk)
     try:
         all_sent = services.submit_document(document=document, request=request)
     except ValidationError as error:
@@ -352,8 +245,8 @@ def submit(request, token, evidence_request, pk: int):
 @require_GET
 @resident_page()
 def sent(request, token, evidence_request):
-    documents = services.documents_for_resident(evidence_request)
-    nothing_left = services.nothing_left_to_send(evidence_request)
+    documents = queries.documents_for_link(evidence_request)
+    nothing_left = queries.nothing_left_to_send(evidence_request)
     context = {
         "evidence_request": evidence_request,
         "documents": documents,
@@ -374,11 +267,8 @@ def sent(request, token, evidence_request):
 @resident_page()
 def thumbnail(request, token, evidence_request, pk: int):
     """A small preview, only ever made from the sanitised copy."""
-    uploaded = get_object_or_404(
-        UploadedFile,
-        pk=pk,
-        document__request=evidence_request,
-        status__in=[UploadedFile.Status.READY, UploadedFile.Status.FLAGGED],
+    uploaded = access.get_file_in_request(
+        evidence_request, pk, status__in=[UploadedFile.Status.READY, UploadedFile.Status.FLAGGED]
     )
     if not uploaded.thumbnail_path:
         raise Http404

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from doorstep.core.forms import add_service_errors
 
-from .. import kinds, queries, retention, review
+from .. import access, kinds, queries, services
 from ..filetypes import safe_filename
 from ..models import RequestedDocument, UploadedFile
 from ..review_forms import AcceptForm, QueueFilterForm, RejectForm
+from ..storage import evidence_storage
 
 PAGE_SIZE = 50
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
@@ -34,7 +35,7 @@ def reviews_allowed(view):
 
     @wraps(view)
     def checked(request, *args, **kwargs):
-        if not queries.may_use_reviews(request.user):
+        if not access.may_use_reviews(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -42,10 +43,7 @@ def reviews_allowed(view):
 
 
 def _document(request, pk: int) -> RequestedDocument:
-    document = queries.document_for_page(request.user, pk)
-    if document is None:
-        raise Http404("No document here")
-    return document
+    return access.get_document_for(request.user, pk)
 
 
 @reviews_allowed
@@ -82,8 +80,8 @@ def queue(request):
 def document(request, pk: int):
     document = _document(request, pk)
     files = queries.files_for(document)
-    review.record_view(actor=request.user, document=document, request=request)
-    can_decide = queries.can_decide(request.user, document)
+    services.record_view(actor=request.user, document=document, request=request)
+    can_decide = access.can_review(request.user, document)
     claimed_by_other = (
         document.claimed_by_id not in (None, request.user.pk)
         and queries.claim_is_fresh(document)
@@ -126,7 +124,7 @@ def _service_call(request, pk: int, action):
 @require_POST
 def claim(request, pk: int):
     def do(document):
-        review.claim(actor=request.user, document=document, request=request)
+        services.claim(actor=request.user, document=document, request=request)
         messages.success(request, "You are reviewing this document")
 
     return _service_call(request, pk, do)
@@ -136,7 +134,7 @@ def claim(request, pk: int):
 @require_POST
 def release(request, pk: int):
     def do(document):
-        review.release(actor=request.user, document=document, request=request)
+        services.release(actor=request.user, document=document, request=request)
         messages.success(request, "The document is back in the queue for someone else")
 
     return _service_call(request, pk, do)
@@ -144,7 +142,7 @@ def release(request, pk: int):
 
 def _decision_page(request, document: RequestedDocument):
     """Refuse the form when the document can't be decided, with the reason on its page."""
-    if not queries.can_decide(request.user, document):
+    if not access.can_review(request.user, document):
         raise PermissionDenied
     if document.status != RequestedDocument.Status.SUBMITTED:
         if document.is_decided:
@@ -173,7 +171,7 @@ def accept(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            decision = review.accept(
+            decision = services.accept(
                 actor=request.user,
                 document=document,
                 checklist=data["checklist"],
@@ -222,7 +220,7 @@ def reject(request, pk: int):
     form = RejectForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            decision = review.reject(
+            decision = services.reject(
                 actor=request.user,
                 document=document,
                 reason=form.reason_for_service(),
@@ -248,14 +246,11 @@ def reject(request, pk: int):
 
 
 def _visible_file(request, pk: int) -> UploadedFile:
-    upload = queries.visible_file(request.user, pk)
-    if upload is None:
-        raise Http404("No file here")
-    return upload
+    return access.get_file_for(request.user, pk)
 
 
 def _open_stored(name: str):
-    store = retention.storage()
+    store = evidence_storage()
     if not name or not store.exists(name):
         raise Http404("The file is no longer stored")
     return store.open(name)
@@ -271,7 +266,7 @@ def file_content(request, pk: int):
     if not upload.is_viewable or upload.mime not in (*IMAGE_TYPES, PDF):
         raise Http404("This file cannot be shown")
     content = _open_stored(upload.sanitised_path)
-    review.record_file_read(actor=request.user, upload=upload, original=False, request=request)
+    services.record_file_read(actor=request.user, upload=upload, original=False, request=request)
     extension = upload.mime.split("/")[-1].replace("jpeg", "jpg")
     response = FileResponse(
         content,
@@ -299,7 +294,7 @@ def file_original(request, pk: int):
     if upload.status in (UploadedFile.Status.INFECTED, UploadedFile.Status.DELETED):
         raise Http404("This file cannot be downloaded")
     content = _open_stored(upload.original_path)
-    review.record_file_read(actor=request.user, upload=upload, original=True, request=request)
+    services.record_file_read(actor=request.user, upload=upload, original=True, request=request)
     response = FileResponse(
         content,
         content_type="application/octet-stream",

@@ -2,19 +2,11 @@
 
 from django.db import transaction
 
-from doorstep.core import audit
+from doorstep.core.changes import record_change
 
-from .models import DocumentType
+from ..models import DocumentType
 
-FIELDS = (
-    "name",
-    "guidance",
-    "max_files",
-    "several_pages",
-    "has_expiry",
-    "retention_days",
-    "default_team",
-)
+FIELDS = DocumentType.EDITABLE_FIELDS
 
 
 @transaction.atomic
@@ -29,13 +21,13 @@ def save_document_type(
         setattr(document_type, name, data[name])
     document_type.full_clean()
     document_type.save()
-    audit.record(
+    record_change(
         actor=actor,
         action="create" if creating else "update",
         object_type="document_type",
         object_id=document_type.pk,
         fields=changed,
-        detail=f"Document type ‘{document_type.name}’ {'added' if creating else 'changed'}",
+        summary=f"Document type ‘{document_type.name}’ {'added' if creating else 'changed'}",
         request=request,
     )
     return document_type
@@ -48,13 +40,13 @@ def set_active(*, actor, document_type: DocumentType, active: bool, request=None
         return
     document_type.active = active
     document_type.save(update_fields=["active"])
-    audit.record(
+    record_change(
         actor=actor,
         action="update",
         object_type="document_type",
         object_id=document_type.pk,
         fields=["active"],
-        detail=f"Document type ‘{document_type.name}’ "
+        summary=f"Document type ‘{document_type.name}’ "
         + ("put back in use" if active else "taken out of use"),
         request=request,
     )

@@ -1,6 +1,6 @@
 """Deleting a decided document's files when its type's retention period ends.
 
-At decision time `schedule_deletion` enqueues `delete_files_task` to run at
+At decision time `decisions.schedule_deletion` enqueues `tasks.delete_files_task` to run at
 `delete_files_after` (decision time + the type's retention days). The task deletes the stored
 original, sanitised copy and thumbnail of every file and marks each row deleted: the rows stay
 as the record that the files existed and when they went. It is safe to run twice, and
@@ -13,26 +13,16 @@ from dataclasses import dataclass
 from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
 
-from doorstep.core import audit
-
-from . import queries
-from .models import RequestedDocument, UploadedFile
-from .storage import evidence_storage
+from .. import queries
+from ..models import RequestedDocument, UploadedFile
+from ..storage import evidence_storage
+from .recording import record
 
 
 def storage() -> Storage:
     """Where evidence files live (encrypted at rest; a local folder or S3)."""
     return evidence_storage()
-
-
-def schedule_deletion(document: RequestedDocument) -> None:
-    """Enqueue the deletion for when the document's retention period ends, once committed."""
-    document_id, run_after = document.pk, document.delete_files_after
-    transaction.on_commit(
-        lambda: delete_files_task.using(run_after=run_after).enqueue(document_id=document_id)
-    )
 
 
 @dataclass(frozen=True)
@@ -78,25 +68,17 @@ def delete_files(
         upload.deleted_at = now
         upload.save(update_fields=["status", "deleted_at"])
     if files:
-        audit.record(
+        record(
+            document,
             actor=actor or "retention",
             action="delete",
-            object_type="requested_document",
-            object_id=document.pk,
-            resident_id=document.request.resident_id,
-            detail=(
+            summary=(
                 f"{len(files)} file{'s' if len(files) != 1 else ''} of "
                 f"{document.document_type.name} deleted after "
                 f"{document.document_type.retention_days} days"
             ),
         )
     return Purged(document_id=document.pk, files=len(files))
-
-
-@task()
-def delete_files_task(document_id: int) -> int:
-    purged = delete_files(document_id=document_id)
-    return purged.files if purged else 0
 
 
 def due_for_deletion(now: datetime.datetime | None = None) -> list[RequestedDocument]:

@@ -7,6 +7,7 @@ none is. Services call it; views and API routes never write audit records themse
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import models
 from django.http import HttpRequest
@@ -24,6 +25,7 @@ class Timeline:
     body: str = ""
     source: models.Model | None = None
     url: str = ""
+    occurred_at: datetime | None = None  # when it happened, if not now
 
 
 @dataclass
@@ -73,6 +75,7 @@ def record_change(
             actor=actor,
             source=timeline_event.source,
             url=timeline_event.url,
+            occurred_at=timeline_event.occurred_at,
         )
     if event is not None:
         written.event = service_events.record(**event)

@@ -9,44 +9,22 @@ One module per kind of write; this package re-exports their public functions so 
 """
 
 from .. import skills
+from ..reminders import NUDGE_CONDITION, reminder_needed, send_learner_reminder
 from .access_needs import save_access_needs
-from .events import (
-    Cancelled,
-    cancel_signup,
-    change_event_capacity,
-    create_event,
-    record_attendance,
-    sign_up_for_event,
-)
-from .friends import (
+from .event_signups import Cancelled, cancel_signup, sign_up_for_event
+from .events import change_event_capacity, create_event, record_attendance
+from .friend_changes import (
     EDITABLE_FRIEND_FIELDS,
-    approve_friend,
-    clean_friend,
     clean_friend_changes,
-    decline_friend,
     set_friend_paused,
-    sign_up_friend,
     update_friend,
 )
+from .friends import approve_friend, clean_friend, decline_friend, sign_up_friend
 from .help_requests import REFERRAL_CHANNELS, clean_help_request, make_help_request
-from .matches import (
-    Arranged,
-    accept_match,
-    decline_match,
-    end_match,
-    offer_match,
-    reminder_needed,
-    send_learner_reminder,
-)
+from .matches import Arranged, accept_match, decline_match, end_match, offer_match
 from .merging import move_resident
 from .reads import record_check_view, record_view
-from .rules import (
-    MAX_CAPACITY,
-    MAX_EVENT_CAPACITY,
-    MAX_MINUTES,
-    MAX_TEXT,
-    NUDGE_CONDITION,
-)
+from .rules import MAX_CAPACITY, MAX_EVENT_CAPACITY, MAX_MINUTES, MAX_TEXT
 from .sessions import log_session
 from .skills_checks import clean_routing, record_skills_check
 

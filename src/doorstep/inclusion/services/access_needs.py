@@ -6,13 +6,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from doorstep.core import audit, timeline
+from doorstep.core import actors
+from doorstep.core.changes import Timeline, record_change
 from doorstep.residents.models import Resident
 
-from ..models import (
-    AccessNeeds,
-)
-from .rules import _choices, _is_staff, _raise, _text
+from ..models import AccessNeeds
+from .rules import Errors
 
 
 @transaction.atomic
@@ -26,23 +25,23 @@ def save_access_needs(
     accessibility_needs: str = "",
     request: HttpRequest | None = None,
 ) -> AccessNeeds:
-    errors: dict = {}
+    errors = Errors()
     names = dict(AccessNeeds.Channel.choices)
-    channels = _choices(errors, "channels", channels, names, what="ways of contact", required=False)
-    language = _text(errors, "language", language, limit=60, what="The language")
-    accessibility_needs = _text(
-        errors, "accessibility_needs", accessibility_needs, what="Accessibility needs"
+    channels = errors.choices("channels", channels, names, what="ways of contact", required=False)
+    language = errors.text("language", language, limit=60, what="The language")
+    accessibility_needs = errors.text(
+        "accessibility_needs", accessibility_needs, what="Accessibility needs"
     )
-    _raise(errors)
+    errors.raise_any()
     needs, _ = AccessNeeds.objects.select_for_update().get_or_create(resident=resident)
     needs.channels = channels
     needs.needs_help_online = needs_help_online
     needs.language = language
     needs.accessibility_needs = accessibility_needs
     needs.updated_at = timezone.now()
-    needs.updated_by = actor if _is_staff(actor) else None
+    needs.updated_by = actors.staff_or_none(actor)
     needs.save()
-    audit.record(
+    record_change(
         actor=actor,
         action="update",
         object_type="access_needs",
@@ -50,12 +49,8 @@ def save_access_needs(
         resident_id=resident.pk,
         fields=["channels", "needs_help_online", "language", "accessibility_needs"],
         request=request,
-    )
-    timeline.add_event(
-        resident_id=resident.pk,
-        kind="digital_help",
-        actor=actor,
-        summary="Contact and access needs updated",
-        source=needs,
+        timeline_event=Timeline(
+            kind="digital_help", summary="Contact and access needs updated", source=needs
+        ),
     )
     return needs

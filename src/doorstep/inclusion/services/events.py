@@ -1,32 +1,43 @@
-"""Events (like digital speed dating): places, the waiting list and attendance."""
+"""Events (like digital speed dating): making one, its places, and who came."""
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from doorstep.core import audit
+from doorstep.core import actors
+from doorstep.core.changes import record_change
 
 from .. import skills
-from ..models import (
-    Event,
-    EventSignup,
-)
-from .rules import (
-    MAX_EVENT_CAPACITY,
-    _add,
-    _choices,
-    _email,
-    _is_staff,
-    _phone,
-    _raise,
-    _text,
-)
+from ..models import Event, EventSignup
+from .rules import MAX_EVENT_CAPACITY, Errors
 
-# --- Events -------------------------------------------------------------------------------------
+CAPACITY_MESSAGE = f"Enter how many people can come, from 1 to {MAX_EVENT_CAPACITY}"
+
+
+def audit_event(*, actor, event: Event, action="update", fields=(), detail="", request=None):
+    record_change(
+        actor=actor,
+        action=action,
+        object_type="digital_event",
+        object_id=event.pk,
+        fields=fields,
+        summary=detail,
+        request=request,
+    )
+
+
+def _check_times(errors: Errors, starts_at, ends_at) -> None:
+    if starts_at is None:
+        errors.add("starts_at", "Enter the date and time the event starts")
+    elif starts_at <= timezone.now():
+        errors.add("starts_at", "The event must start in the future")
+    if ends_at is None:
+        errors.add("ends_at", "Enter the time the event ends")
+    elif starts_at is not None and ends_at <= starts_at:
+        errors.add("ends_at", "The event must end after it starts")
 
 
 @transaction.atomic
@@ -42,43 +53,32 @@ def create_event(
     description: str = "",
     request=None,
 ) -> Event:
-    errors: dict = {}
-    title = _text(
-        errors,
+    errors = Errors()
+    title = errors.text(
         "title",
         title,
         required_message="Enter a name for the event",
         limit=150,
         what="The name",
     )
-    place = _text(
-        errors,
+    place = errors.text(
         "place",
         place,
         required_message="Enter where the event is, like Central Library",
         limit=200,
         what="The place",
     )
-    description = _text(errors, "description", description, what="The description")
-    topics = _choices(
-        errors,
+    description = errors.text("description", description, what="The description")
+    topics = errors.choices(
         "topics",
         topics,
         skills.TOPICS,
         what="topics",
         missing="Select at least one topic Friends will help with",
     )
-    if starts_at is None:
-        _add(errors, "starts_at", "Enter the date and time the event starts")
-    elif starts_at <= timezone.now():
-        _add(errors, "starts_at", "The event must start in the future")
-    if ends_at is None:
-        _add(errors, "ends_at", "Enter the time the event ends")
-    elif starts_at is not None and ends_at <= starts_at:
-        _add(errors, "ends_at", "The event must end after it starts")
-    if capacity is None or not 1 <= capacity <= MAX_EVENT_CAPACITY:
-        _add(errors, "capacity", f"Enter how many people can come, from 1 to {MAX_EVENT_CAPACITY}")
-    _raise(errors)
+    _check_times(errors, starts_at, ends_at)
+    errors.number("capacity", capacity, most=MAX_EVENT_CAPACITY, message=CAPACITY_MESSAGE)
+    errors.raise_any()
     event = Event.objects.create(
         title=title,
         place=place,
@@ -87,53 +87,19 @@ def create_event(
         capacity=capacity,
         topics=topics,
         description=description,
-        created_by=actor if _is_staff(actor) else None,
+        created_by=actors.staff_or_none(actor),
     )
-    audit.record(
-        actor=actor,
-        action="create",
-        object_type="digital_event",
-        object_id=event.pk,
-        request=request,
-    )
+    audit_event(actor=actor, event=event, action="create", request=request)
     return event
 
 
-@transaction.atomic
-def change_event_capacity(*, actor, event: Event, capacity: int | None, request=None) -> Event:
-    """A bigger room lets people off the waiting list; a smaller one may not drop anyone booked."""
-    event = Event.objects.select_for_update().get(pk=event.pk)
-    booked = event.signups.filter(status=EventSignup.Status.BOOKED).count()
-    if capacity is None or not 1 <= capacity <= MAX_EVENT_CAPACITY:
-        raise ValidationError(
-            {"capacity": [f"Enter how many people can come, from 1 to {MAX_EVENT_CAPACITY}"]}
-        )
-    if capacity < booked:
-        raise ValidationError(
-            {
-                "capacity": [
-                    f"{booked} people are booked already: the event cannot hold fewer than {booked}. Cancel bookings first"
-                ]
-            }
-        )
-    event.capacity = capacity
-    event.save(update_fields=["capacity"])
-    _promote_waiting(event)
-    audit.record(
-        actor=actor,
-        action="update",
-        object_type="digital_event",
-        object_id=event.pk,
-        fields=["capacity"],
-        request=request,
-    )
-    return event
+def booked_count(event: Event) -> int:
+    return event.signups.filter(status=EventSignup.Status.BOOKED).count()
 
 
-def _promote_waiting(event: Event) -> list[EventSignup]:
+def promote_waiting(event: Event) -> list[EventSignup]:
     """Give free places to the waiting list, first come first served; returns who moved up."""
-    booked = event.signups.filter(status=EventSignup.Status.BOOKED).count()
-    free = event.capacity - booked
+    free = event.capacity - booked_count(event)
     if free <= 0:
         return []
     waiting = list(
@@ -147,112 +113,27 @@ def _promote_waiting(event: Event) -> list[EventSignup]:
     return waiting
 
 
-def _tell_promoted(*, actor, event: Event, signups: list[EventSignup], request=None) -> list[str]:
-    """Text each person moved off the waiting list; who can't be texted comes back as a warning."""
-    from doorstep.messaging import services as messaging
-
-    local = timezone.localtime(event.starts_at)
-    warnings = []
-    for signup in signups:
-        body = (
-            f"Hello {signup.name.split(' ')[0]}, a place is free: you are now booked on "
-            f"{event.title}, {local:%A} {local.day} {local:%B} at {local:%H:%M}, {event.place}."
-        )
-        key = f"inclusion:event_signup:{signup.pk}:promoted"
-        try:
-            if signup.resident_id:
-                messaging.send_message(
-                    resident=signup.resident,
-                    actor=actor,
-                    body=body,
-                    kind="one_off",
-                    idempotency_key=key,
-                    request=request,
-                )
-            elif signup.phone:
-                messaging.send_system_text(number=signup.phone, body=body, idempotency_key=key)
-            else:
-                warnings.append(f"No text to {signup.name}: tell them they have a place")
-        except ValidationError as error:
-            # NotTextable (no consent, opted out…) is a ValidationError too: carry on.
-            warnings.append(f"No text to {signup.name}: {error.messages[0]}")
-    return warnings
-
-
 @transaction.atomic
-def sign_up_for_event(
-    *, actor, event: Event, name: str, phone: str = "", email: str = "", resident=None, request=None
-) -> EventSignup:
-    """A place if there is one, otherwise the waiting list (first come, first served)."""
+def change_event_capacity(*, actor, event: Event, capacity: int | None, request=None) -> Event:
+    """A bigger room lets people off the waiting list; a smaller one may not drop anyone booked."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    errors: dict = {}
-    name = _text(
-        errors, "name", name, required_message="Enter your name", limit=150, what="The name"
-    )
-    phone = _phone(errors, "phone", phone)
-    email = _email(errors, "email", email)
-    if not phone and not email and "phone" not in errors and "email" not in errors:
-        _add(errors, "phone", "Enter a phone number or an e-mail address so we can contact you")
-    if event.starts_at <= timezone.now():
-        _add(errors, "__all__", "This event has already started: you cannot sign up for it now")
-    _raise(errors)
-    booked = event.signups.filter(status=EventSignup.Status.BOOKED).count()
-    status = EventSignup.Status.BOOKED if booked < event.capacity else EventSignup.Status.WAITING
-    signup = EventSignup.objects.create(
-        event=event, name=name, phone=phone, email=email, status=status, resident=resident
-    )
-    audit.record(
-        actor=actor,
-        action="create",
-        object_type="digital_event_signup",
-        object_id=signup.pk,
-        resident_id=resident.pk if resident else None,
-        detail=status,
-        request=request,
-    )
-    return signup
-
-
-@dataclass
-class Cancelled:
-    signup: EventSignup
-    promoted: list[EventSignup] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-@transaction.atomic
-def cancel_signup(*, actor, signup: EventSignup, request=None) -> Cancelled:
-    """Cancel a booking or a place on the waiting list; the first waiting moves up, with a text."""
-    signup = EventSignup.objects.select_for_update().get(pk=signup.pk)
-    if signup.status == EventSignup.Status.CANCELLED:
-        return Cancelled(signup)
-    event = Event.objects.select_for_update().get(pk=signup.event_id)
-    signup.status = EventSignup.Status.CANCELLED
-    signup.save(update_fields=["status"])
-    promoted = _promote_waiting(event)
-    audit.record(
-        actor=actor,
-        action="update",
-        object_type="digital_event_signup",
-        object_id=signup.pk,
-        resident_id=signup.resident_id,
-        fields=["status"],
-        detail="Cancelled",
-        request=request,
-    )
-    for moved in promoted:
-        audit.record(
-            actor=actor,
-            action="update",
-            object_type="digital_event_signup",
-            object_id=moved.pk,
-            resident_id=moved.resident_id,
-            fields=["status"],
-            detail="Moved up from the waiting list",
-            request=request,
+    booked = booked_count(event)
+    if capacity is None or not 1 <= capacity <= MAX_EVENT_CAPACITY:
+        raise ValidationError({"capacity": [CAPACITY_MESSAGE]})
+    if capacity < booked:
+        raise ValidationError(
+            {
+                "capacity": [
+                    f"{booked} people are booked already: the event cannot hold fewer than "
+                    f"{booked}. Cancel bookings first"
+                ]
+            }
         )
-    warnings = _tell_promoted(actor=actor, event=event, signups=promoted, request=request)
-    return Cancelled(signup, promoted, warnings)
+    event.capacity = capacity
+    event.save(update_fields=["capacity"])
+    promote_waiting(event)
+    audit_event(actor=actor, event=event, fields=["capacity"], request=request)
+    return event
 
 
 @transaction.atomic
@@ -270,11 +151,9 @@ def record_attendance(*, actor, event: Event, attended_ids: Iterable[int], reque
         raise ValidationError({"attended": ["Tick only people who are booked on this event"]})
     booked.filter(pk__in=ids).update(attended=True)
     booked.exclude(pk__in=ids).update(attended=False)
-    audit.record(
+    audit_event(
         actor=actor,
-        action="update",
-        object_type="digital_event",
-        object_id=event.pk,
+        event=event,
         fields=["attended"],
         detail=f"{len(ids)} attended",
         request=request,

@@ -1,4 +1,5 @@
-"""Digital Friends: signing up, checks and approval, changes, pausing."""
+"""Digital Friends joining: signing up, the checks and approval (with a sign-in account), or
+being declined after the checks."""
 
 import datetime
 from collections.abc import Iterable
@@ -6,7 +7,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
@@ -15,26 +15,27 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from doorstep.core import audit, roles
+from doorstep.core import actors, roles
+from doorstep.core.changes import record_change
 from doorstep.core.models import Staff
 
-from .. import skills
-from ..models import (
-    DigitalFriend,
-)
-from .rules import (
-    MAX_CAPACITY,
-    _add,
-    _choices,
-    _email,
-    _is_staff,
-    _phone,
-    _postcode,
-    _raise,
-    _text,
-)
+from ..models import DigitalFriend
+from .rules import MAX_CAPACITY, Errors
 
-# --- Digital Friends -------------------------------------------------------------------------
+DBS_NEEDED = "Enter the date of their DBS check: they offer home visits"
+DBS_IN_PAST = "The date of their DBS check must be today or in the past"
+
+
+def clean_languages(errors: Errors, languages: Iterable[str]) -> list[str]:
+    """Each language once (whatever its case), at most 60 characters; at least one."""
+    cleaned: list[str] = []
+    for language in languages or []:
+        language = (language or "").strip()
+        if language and language.casefold() not in {c.casefold() for c in cleaned}:
+            cleaned.append(language[:60])
+    if not cleaned:
+        errors.add("languages", "Enter at least one language they speak, like English")
+    return cleaned
 
 
 def clean_friend(
@@ -51,67 +52,55 @@ def clean_friend(
     capacity: int | None,
     available_from: datetime.date | None,
 ) -> dict:
-    errors: dict = {}
+    errors = Errors()
     data = {
-        "full_name": _text(
-            errors,
+        "full_name": errors.text(
             "full_name",
             full_name,
             required_message="Enter the Friend's full name",
             limit=150,
             what="The name",
         ),
-        "email": _email(errors, "email", email, required=True),
-        "phone": _phone(errors, "phone", phone, what="a mobile number"),
+        "email": errors.email("email", email, required=True),
+        "phone": errors.phone("phone", phone, what="a mobile number"),
         "kind": kind,
-        "topics": _choices(
-            errors,
-            "topics",
-            topics,
-            skills.TOPICS,
-            what="topics",
-            missing="Select at least one topic they can help with",
+        **errors.topics_places_times(
+            topics=topics,
+            places=places,
+            availability=availability,
+            topics_missing="Select at least one topic they can help with",
+            places_missing="Select at least one place where they can help",
         ),
-        "places": _choices(
-            errors,
-            "places",
-            places,
-            skills.PLACES,
-            what="places",
-            missing="Select at least one place where they can help",
-        ),
-        "availability": _choices(
-            errors,
-            "availability",
-            availability,
-            skills.SLOTS,
-            what="times",
-            missing="Select at least one time in the week when they are free",
-        ),
-        "postcode": _postcode(errors, "postcode", postcode),
+        "postcode": errors.postcode("postcode", postcode),
     }
     if kind not in DigitalFriend.Kind.values:
-        _add(errors, "kind", "Select whether they are a member of staff or a community volunteer")
-    cleaned_languages = []
-    for language in languages or []:
-        language = (language or "").strip()
-        if language and language.casefold() not in {c.casefold() for c in cleaned_languages}:
-            cleaned_languages.append(language[:60])
-    if not cleaned_languages:
-        _add(errors, "languages", "Enter at least one language they speak, like English")
-    data["languages"] = cleaned_languages
-    if capacity is None or not 1 <= capacity <= MAX_CAPACITY:
-        _add(
-            errors,
-            "capacity",
-            f"Enter how many people they can help at a time, from 1 to {MAX_CAPACITY}",
-        )
+        errors.add("kind", "Select whether they are a member of staff or a community volunteer")
+    data["languages"] = clean_languages(errors, languages)
+    errors.number(
+        "capacity",
+        capacity,
+        most=MAX_CAPACITY,
+        message=f"Enter how many people they can help at a time, from 1 to {MAX_CAPACITY}",
+    )
     data["capacity"] = capacity
     if available_from is not None and available_from < timezone.localdate():
-        _add(errors, "available_from", "The date they can start must be today or in the future")
+        errors.add("available_from", "The date they can start must be today or in the future")
     data["available_from"] = available_from
-    _raise(errors)
+    errors.raise_any()
     return data
+
+
+def audit_friend(*, actor, friend: DigitalFriend, action="update", fields=(), detail, request):
+    """Changes to a Friend's record are audited; they are not about a resident."""
+    record_change(
+        actor=actor,
+        action=action,
+        object_type="digital_friend",
+        object_id=friend.pk,
+        fields=fields,
+        summary=detail,
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -119,16 +108,51 @@ def sign_up_friend(*, actor, request: HttpRequest | None = None, **details) -> D
     """A new Digital Friend, waiting for checks. Public form (actor None) or an Administrator."""
     data = clean_friend(**details)
     friend = DigitalFriend.objects.create(**data)
-    audit.record(
+    audit_friend(
         actor=actor,
+        friend=friend,
         action="create",
-        object_type="digital_friend",
-        object_id=friend.pk,
         fields=[name for name, value in data.items() if value],
         detail="Signed up online" if actor is None else "Signed up by staff",
         request=request,
     )
     return friend
+
+
+def _check_approval(
+    friend: DigitalFriend, *, safeguarding_trained_on, data_protection_trained_on, dbs_checked_on
+) -> None:
+    today = timezone.localdate()
+    errors = Errors()
+    if friend.status in (DigitalFriend.Status.APPROVED, DigitalFriend.Status.PAUSED):
+        errors.add("__all__", f"{friend.full_name} is already approved")
+    elif friend.status == DigitalFriend.Status.DECLINED:
+        errors.add("__all__", f"{friend.full_name} was declined and cannot be approved")
+    for name, value, what in [
+        ("safeguarding_trained_on", safeguarding_trained_on, "safeguarding training"),
+        ("data_protection_trained_on", data_protection_trained_on, "data protection training"),
+    ]:
+        if value is None:
+            errors.add(name, f"Enter the date they finished {what}")
+        elif value > today:
+            errors.add(name, f"The date of their {what} must be today or in the past")
+    if "home_visit" in friend.places and dbs_checked_on is None:
+        errors.add("dbs_checked_on", DBS_NEEDED)
+    else:
+        errors.not_after_today("dbs_checked_on", dbs_checked_on, message=DBS_IN_PAST)
+    errors.raise_any()
+
+
+def _give_account(friend: DigitalFriend) -> bool:
+    """The Friend's sign-in account: theirs already, one with their e-mail, or a new one.
+    Returns True when the account is new."""
+    staff = friend.staff or Staff.objects.filter(email__iexact=friend.email).first()
+    new_account = staff is None
+    if new_account:
+        staff = Staff.objects.create_user(friend.email, None, full_name=friend.full_name)
+    staff.groups.add(Group.objects.get(name=roles.DIGITAL_FRIEND))
+    friend.staff = staff
+    return new_account
 
 
 def _password_link(staff: Staff) -> str:
@@ -140,6 +164,21 @@ def _password_link(staff: Staff) -> str:
         },
     )
     return settings.PUBLIC_BASE_URL + path
+
+
+def _send_welcome(friend: DigitalFriend) -> None:
+    """Once committed: an e-mail with a link to choose a password."""
+    link = _password_link(friend.staff)
+    body = (
+        f"Hello {friend.full_name},\n\nYou are now a Digital Friend with "
+        f"{settings.COUNCIL_NAME}. Choose a password to sign in and see the people you "
+        f"are matched with:\n\n{link}\n\nThe link works once and expires in a few days."
+    )
+    transaction.on_commit(
+        lambda: send_mail(
+            "You are now a Digital Friend", body, None, [friend.email], fail_silently=True
+        )
+    )
 
 
 @transaction.atomic
@@ -154,43 +193,23 @@ def approve_friend(
 ) -> DigitalFriend:
     """Record the checks and approve; make (or reuse) the Friend's sign-in account."""
     friend = DigitalFriend.objects.select_for_update().get(pk=friend.pk)
-    today = timezone.localdate()
-    errors: dict = {}
-    if friend.status in (DigitalFriend.Status.APPROVED, DigitalFriend.Status.PAUSED):
-        _add(errors, "__all__", f"{friend.full_name} is already approved")
-    elif friend.status == DigitalFriend.Status.DECLINED:
-        _add(errors, "__all__", f"{friend.full_name} was declined and cannot be approved")
-    for name, value, what in [
-        ("safeguarding_trained_on", safeguarding_trained_on, "safeguarding training"),
-        ("data_protection_trained_on", data_protection_trained_on, "data protection training"),
-    ]:
-        if value is None:
-            _add(errors, name, f"Enter the date they finished {what}")
-        elif value > today:
-            _add(errors, name, f"The date of their {what} must be today or in the past")
-    if "home_visit" in friend.places and dbs_checked_on is None:
-        _add(errors, "dbs_checked_on", "Enter the date of their DBS check: they offer home visits")
-    elif dbs_checked_on is not None and dbs_checked_on > today:
-        _add(errors, "dbs_checked_on", "The date of their DBS check must be today or in the past")
-    _raise(errors)
+    _check_approval(
+        friend,
+        safeguarding_trained_on=safeguarding_trained_on,
+        data_protection_trained_on=data_protection_trained_on,
+        dbs_checked_on=dbs_checked_on,
+    )
     friend.safeguarding_trained_on = safeguarding_trained_on
     friend.data_protection_trained_on = data_protection_trained_on
     friend.dbs_checked_on = dbs_checked_on
     friend.status = DigitalFriend.Status.APPROVED
     friend.approved_at = timezone.now()
-    friend.approved_by = actor if _is_staff(actor) else None
-    staff = friend.staff or Staff.objects.filter(email__iexact=friend.email).first()
-    new_account = staff is None
-    if new_account:
-        staff = Staff.objects.create_user(friend.email, None, full_name=friend.full_name)
-    staff.groups.add(Group.objects.get(name=roles.DIGITAL_FRIEND))
-    friend.staff = staff
+    friend.approved_by = actors.staff_or_none(actor)
+    new_account = _give_account(friend)
     friend.save()
-    audit.record(
+    audit_friend(
         actor=actor,
-        action="update",
-        object_type="digital_friend",
-        object_id=friend.pk,
+        friend=friend,
         fields=[
             "status",
             "safeguarding_trained_on",
@@ -201,17 +220,7 @@ def approve_friend(
         request=request,
     )
     if new_account:
-        link = _password_link(staff)
-        body = (
-            f"Hello {friend.full_name},\n\nYou are now a Digital Friend with "
-            f"{settings.COUNCIL_NAME}. Choose a password to sign in and see the people you "
-            f"are matched with:\n\n{link}\n\nThe link works once and expires in a few days."
-        )
-        transaction.on_commit(
-            lambda: send_mail(
-                "You are now a Digital Friend", body, None, [friend.email], fail_silently=True
-            )
-        )
+        _send_welcome(friend)
     return friend
 
 
@@ -221,163 +230,32 @@ def decline_friend(
 ) -> DigitalFriend:
     """Turn down an applicant after checks: kept, listed as declined, with no sign-in account."""
     friend = DigitalFriend.objects.select_for_update().get(pk=friend.pk)
-    errors: dict = {}
+    errors = Errors()
     if friend.status != DigitalFriend.Status.APPLIED:
-        _add(
-            errors,
+        errors.add(
             "__all__",
             f"Only someone waiting for checks can be declined: {friend.full_name} is "
             f"{friend.get_status_display().lower()}",
         )
-    reason = _text(
-        errors,
+    reason = errors.text(
         "reason",
         reason,
         required_message="Enter why they are not being approved",
         what="The reason",
     )
-    _raise(errors)
+    errors.raise_any()
     friend.status = DigitalFriend.Status.DECLINED
     friend.declined_at = timezone.now()
-    friend.declined_by = actor if _is_staff(actor) else None
+    friend.declined_by = actors.staff_or_none(actor)
     friend.decline_reason = reason
     friend.save(
         update_fields=["status", "declined_at", "declined_by", "decline_reason", "changed_at"]
     )
-    audit.record(
+    audit_friend(
         actor=actor,
-        action="update",
-        object_type="digital_friend",
-        object_id=friend.pk,
+        friend=friend,
         fields=["status", "decline_reason"],
         detail="Declined",
-        request=request,
-    )
-    return friend
-
-
-# What a coordinator may change on a Friend's record (name and kind stay as signed up).
-EDITABLE_FRIEND_FIELDS = [
-    "email",
-    "phone",
-    "topics",
-    "languages",
-    "places",
-    "availability",
-    "postcode",
-    "capacity",
-]
-
-
-def clean_friend_changes(
-    *, friend: DigitalFriend, dbs_checked_on: datetime.date | None = None, **changes
-) -> dict:
-    """The changes checked as at sign-up, plus: home visits only with a DBS check once approved."""
-    errors: dict = {}
-    data: dict = {}
-    details = {
-        "full_name": friend.full_name,
-        "kind": friend.kind,
-        "available_from": None,
-        **changes,
-    }
-    try:
-        data = clean_friend(**details)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if dbs_checked_on is not None and dbs_checked_on > timezone.localdate():
-        _add(errors, "dbs_checked_on", "The date of their DBS check must be today or in the past")
-    checked = friend.status != DigitalFriend.Status.APPLIED
-    if (
-        checked
-        and "home_visit" in (data.get("places") or changes.get("places") or [])
-        and dbs_checked_on is None
-        and "dbs_checked_on" not in errors
-    ):
-        _add(errors, "dbs_checked_on", "Enter the date of their DBS check: they offer home visits")
-    _raise(errors)
-    cleaned = {name: data[name] for name in EDITABLE_FRIEND_FIELDS}
-    cleaned["dbs_checked_on"] = dbs_checked_on
-    return cleaned
-
-
-@transaction.atomic
-def update_friend(
-    *,
-    actor,
-    friend: DigitalFriend,
-    email: str,
-    phone: str,
-    topics: Iterable[str],
-    languages: Iterable[str],
-    places: Iterable[str],
-    availability: Iterable[str],
-    postcode: str,
-    capacity: int | None,
-    dbs_checked_on: datetime.date | None = None,
-    request: HttpRequest | None = None,
-) -> DigitalFriend:
-    """Change a Friend's contact details, topics, languages, places, times or capacity.
-
-    Lowering the capacity below their current load ends nobody's help: they are simply offered
-    nobody new until a place frees up. The e-mail they sign in with is not changed here.
-    """
-    friend = DigitalFriend.objects.select_for_update().get(pk=friend.pk)
-    if friend.status == DigitalFriend.Status.DECLINED:
-        raise ValidationError({"__all__": [f"{friend.full_name} was declined"]})
-    data = clean_friend_changes(
-        friend=friend,
-        dbs_checked_on=dbs_checked_on,
-        email=email,
-        phone=phone,
-        topics=topics,
-        languages=languages,
-        places=places,
-        availability=availability,
-        postcode=postcode,
-        capacity=capacity,
-    )
-    changed = [name for name, value in data.items() if getattr(friend, name) != value]
-    if not changed:
-        return friend
-    for name in changed:
-        setattr(friend, name, data[name])
-    friend.save(update_fields=[*changed, "changed_at"])
-    audit.record(
-        actor=actor,
-        action="update",
-        object_type="digital_friend",
-        object_id=friend.pk,
-        fields=changed,
-        detail="Details changed",
-        request=request,
-    )
-    return friend
-
-
-@transaction.atomic
-def set_friend_paused(*, actor, friend: DigitalFriend, paused: bool, request=None) -> DigitalFriend:
-    friend = DigitalFriend.objects.select_for_update().get(pk=friend.pk)
-    allowed = DigitalFriend.Status.APPROVED if paused else DigitalFriend.Status.PAUSED
-    if friend.status != allowed:
-        raise ValidationError(
-            {
-                "__all__": [
-                    "Only an approved Friend can be paused"
-                    if paused
-                    else "This Friend is not paused"
-                ]
-            }
-        )
-    friend.status = DigitalFriend.Status.PAUSED if paused else DigitalFriend.Status.APPROVED
-    friend.save(update_fields=["status", "changed_at"])
-    audit.record(
-        actor=actor,
-        action="update",
-        object_type="digital_friend",
-        object_id=friend.pk,
-        fields=["status"],
-        detail="Paused" if paused else "Available again",
         request=request,
     )
     return friend

@@ -9,8 +9,6 @@ from ..models import (
     SkillsCheck,
 )
 
-# --- Merging ----------------------------------------------------------------------------------
-
 
 @transaction.atomic
 def move_resident(*, from_resident_id: int, to_resident_id: int) -> int:

@@ -2,30 +2,20 @@
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from doorstep.core import audit, service_events, timeline
+from doorstep.core import actors, service_events
+from doorstep.core.changes import Timeline, record_change
 from doorstep.residents.models import Resident
 
 from .. import scale, skills
-from ..models import (
-    SkillsCheck,
-)
-from .rules import (
-    CONFIDENCE_MESSAGE,
-    _actor_label,
-    _add,
-    _choices,
-    _is_staff,
-    _raise,
-    _team_of,
-)
-
-# --- Skills checks ------------------------------------------------------------------------
+from ..models import SkillsCheck
+from .rules import CONFIDENCE_MESSAGE, Errors, lock_live_resident
 
 
 def clean_routing(
@@ -39,6 +29,81 @@ def clean_routing(
     except scale.MissingAnswer as missing:
         message = scale.YOU_MESSAGES[missing.field] if you else missing.message
         raise ValidationError({missing.field: [message]}) from missing
+
+
+@dataclass(frozen=True)
+class _Answers:
+    tasks: list[str]
+    routing: scale.RoutingAnswers
+    placement: scale.Placement
+
+
+def _clean_check(*, tasks, routing, connection, confidence, source) -> _Answers:
+    errors = Errors()
+    # On their own the person reads "you"; with an officer or a Friend, "they".
+    you = source == SkillsCheck.Source.SELF
+    tasks = errors.choices("tasks", tasks, skills.ALL_TASKS, what="skills", required=False)
+    if connection not in dict(skills.CONNECTION_CHOICES):
+        errors.add("connection", f"Select how {'you' if you else 'they'} get online")
+    if confidence is not None and confidence not in range(1, 6):
+        errors.add("confidence", CONFIDENCE_MESSAGE[you])
+    if source not in SkillsCheck.Source.values:
+        errors.add("source", "Unknown source of the check")
+    answers = placement = None
+    try:
+        answers, placement = clean_routing(routing, you=you)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    errors.raise_any()
+    return _Answers(tasks, answers, placement)
+
+
+def _previous_level(resident: Resident | None) -> int | None:
+    if resident is None:
+        return None
+    return (
+        SkillsCheck.objects.filter(resident=resident)
+        .order_by("-checked_at", "-id")
+        .values_list("level", flat=True)
+        .first()
+    )
+
+
+def _count_check(*, actor, check: SkillsCheck, previous: int | None, request) -> None:
+    """Audit, timeline and the figures: a check is a transaction started and done at once."""
+    team = actors.first_team(actor)
+    channel = "digital" if check.source == SkillsCheck.Source.SELF else "assisted_digital"
+    service_events.transaction_started(
+        service="skills_check", source=check, team=team, channel=channel
+    )
+    record_change(
+        actor=actor,
+        action="create",
+        object_type="skills_check",
+        object_id=check.pk,
+        resident_id=check.resident_id,
+        fields=["tasks", "routing", "level"],
+        request=request,
+        timeline_event=Timeline(
+            kind="skills_check",
+            summary=f"Digital skills check: level {check.level} ({check.level_label})",
+            source=check,
+            url=check.get_absolute_url(),
+            occurred_at=check.checked_at,
+        ),
+        event={
+            "name": "inclusion.skills_check",
+            "value": check.level,
+            "team": team,
+            "channel": channel,
+            "source": check,
+            "occurred_at": check.checked_at,
+            "attributes": {"previous_level": previous, "foundation": check.foundation},
+        },
+    )
+    service_events.transaction_completed(
+        service="skills_check", source=check, team=team, channel=channel
+    )
 
 
 @transaction.atomic
@@ -57,39 +122,15 @@ def record_skills_check(
     request: HttpRequest | None = None,
 ) -> SkillsCheck:
     """Score the check, place the level, store it with what would help. Raises ValidationError."""
-    errors: dict = {}
-    # On their own the person reads "you"; with an officer or a Friend, "they".
-    you = source == SkillsCheck.Source.SELF
-    who = "you" if you else "they"
-    tasks = _choices(errors, "tasks", tasks, skills.ALL_TASKS, what="skills", required=False)
-    if connection not in dict(skills.CONNECTION_CHOICES):
-        _add(errors, "connection", f"Select how {who} get online")
-    if confidence is not None and confidence not in range(1, 6):
-        _add(errors, "confidence", CONFIDENCE_MESSAGE[you])
-    if source not in SkillsCheck.Source.values:
-        _add(errors, "source", "Unknown source of the check")
-    try:
-        answers, placement = clean_routing(routing, you=you)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    _raise(errors)
+    answers = _clean_check(
+        tasks=tasks, routing=routing, connection=connection, confidence=confidence, source=source
+    )
     if resident is not None:
-        resident = Resident.objects.select_for_update().get(pk=resident.pk)
-        if resident.merged_into_id:
-            raise ValidationError(
-                {"resident": [f"This record was merged into record {resident.merged_into_id}"]}
-            )
-    previous = None
-    if resident is not None:
-        previous = (
-            SkillsCheck.objects.filter(resident=resident)
-            .order_by("-checked_at", "-id")
-            .values_list("level", flat=True)
-            .first()
-        )
-    result = skills.score(tasks)
+        resident = lock_live_resident(resident)
+    previous = _previous_level(resident)
+    result = skills.score(answers.tasks)
     suggestions = skills.what_would_help(
-        level=placement.level,
+        level=answers.placement.level,
         result=result,
         has_device=has_device,
         connection=connection,
@@ -98,15 +139,15 @@ def record_skills_check(
     check = SkillsCheck.objects.create(
         resident=resident,
         checked_at=checked_at or timezone.now(),
-        checked_by=actor if _is_staff(actor) else None,
-        checked_by_label=_actor_label(actor) if actor is not None else "",
+        checked_by=actors.staff_or_none(actor),
+        checked_by_label=actors.label(actor, default="The resident") if actor is not None else "",
         source=source,
-        tasks=tasks,
+        tasks=answers.tasks,
         foundation=result.foundation,
         areas=result.areas,
-        routing={k: v for k, v in answers.__dict__.items() if v is not None},
-        level=placement.level,
-        level_reason=placement.reason,
+        routing={k: v for k, v in answers.routing.__dict__.items() if v is not None},
+        level=answers.placement.level,
+        level_reason=answers.placement.reason,
         previous_level=previous,
         has_device=has_device,
         connection=connection,
@@ -114,40 +155,5 @@ def record_skills_check(
         confidence=confidence,
         suggestions=[s.__dict__ for s in suggestions],
     )
-    audit.record(
-        actor=actor,
-        action="create",
-        object_type="skills_check",
-        object_id=check.pk,
-        resident_id=resident.pk if resident else None,
-        fields=["tasks", "routing", "level"],
-        request=request,
-    )
-    if resident is not None:
-        timeline.add_event(
-            resident_id=resident.pk,
-            kind="skills_check",
-            actor=actor,
-            occurred_at=check.checked_at,
-            summary=f"Digital skills check: level {check.level} ({check.level_label})",
-            source=check,
-            url=check.get_absolute_url(),
-        )
-    team = _team_of(actor)
-    channel = "digital" if source == SkillsCheck.Source.SELF else "assisted_digital"
-    service_events.transaction_started(
-        service="skills_check", source=check, team=team, channel=channel
-    )
-    service_events.record(
-        name="inclusion.skills_check",
-        value=check.level,
-        team=team,
-        channel=channel,
-        source=check,
-        occurred_at=check.checked_at,
-        attributes={"previous_level": previous, "foundation": check.foundation},
-    )
-    service_events.transaction_completed(
-        service="skills_check", source=check, team=team, channel=channel
-    )
+    _count_check(actor=actor, check=check, previous=previous, request=request)
     return check

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from . import scale
+from . import scale, skills
 
 STAFF = settings.AUTH_USER_MODEL
 
@@ -210,15 +210,11 @@ class HelpRequest(models.Model):
 
     @property
     def topic_labels(self) -> list[str]:
-        from .skills import TOPICS, labels
-
-        return labels(self.topics, TOPICS)
+        return skills.labels(self.topics, skills.TOPICS)
 
     @property
     def place_labels(self) -> list[str]:
-        from .skills import PLACES, labels
-
-        return labels(self.places, PLACES)
+        return skills.labels(self.places, skills.PLACES)
 
 
 class Match(models.Model):

@@ -7,25 +7,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from doorstep.core.changes import record_change
 from doorstep.messaging import services as messaging
 
 from ..models import Event, EventSignup
 from .events import booked_count, promote_waiting
-from .rules import Errors
+from .rules import Errors, audit
 
 
-def _audit_signup(*, actor, signup: EventSignup, action="update", fields=(), detail, request):
-    record_change(
-        actor=actor,
-        action=action,
-        object_type="digital_event_signup",
-        object_id=signup.pk,
-        resident_id=signup.resident_id,
-        fields=fields,
-        summary=detail,
-        request=request,
-    )
+def _audit_signup(*, signup: EventSignup, **change) -> None:
+    audit(object_type="digital_event_signup", obj=signup, resident_id=signup.resident_id, **change)
 
 
 @transaction.atomic

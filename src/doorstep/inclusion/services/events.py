@@ -8,25 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from doorstep.core import actors
-from doorstep.core.changes import record_change
 
 from .. import skills
 from ..models import Event, EventSignup
-from .rules import MAX_EVENT_CAPACITY, Errors
+from .rules import MAX_EVENT_CAPACITY, Errors, audit
 
 CAPACITY_MESSAGE = f"Enter how many people can come, from 1 to {MAX_EVENT_CAPACITY}"
 
 
-def audit_event(*, actor, event: Event, action="update", fields=(), detail="", request=None):
-    record_change(
-        actor=actor,
-        action=action,
-        object_type="digital_event",
-        object_id=event.pk,
-        fields=fields,
-        summary=detail,
-        request=request,
-    )
+def audit_event(*, event: Event, **change) -> None:
+    audit(object_type="digital_event", obj=event, **change)
 
 
 def _check_times(errors: Errors, starts_at, ends_at) -> None:

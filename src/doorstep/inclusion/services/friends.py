@@ -16,11 +16,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from doorstep.core import actors, roles
-from doorstep.core.changes import record_change
 from doorstep.core.models import Staff
 
 from ..models import DigitalFriend
-from .rules import MAX_CAPACITY, Errors
+from .rules import MAX_CAPACITY, Errors, audit
 
 DBS_NEEDED = "Enter the date of their DBS check: they offer home visits"
 DBS_IN_PAST = "The date of their DBS check must be today or in the past"
@@ -90,17 +89,9 @@ def clean_friend(
     return data
 
 
-def audit_friend(*, actor, friend: DigitalFriend, action="update", fields=(), detail, request):
+def audit_friend(*, friend: DigitalFriend, **change) -> None:
     """Changes to a Friend's record are audited; they are not about a resident."""
-    record_change(
-        actor=actor,
-        action=action,
-        object_type="digital_friend",
-        object_id=friend.pk,
-        fields=fields,
-        summary=detail,
-        request=request,
-    )
+    audit(object_type="digital_friend", obj=friend, **change)
 
 
 @transaction.atomic

@@ -10,27 +10,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from doorstep.core import actors
-from doorstep.core.changes import record_change
 
 from .. import queries
 from ..models import DigitalFriend, HelpRequest, Match
 from .arranging import tell_friend, tell_learner
-from .rules import Errors
+from .rules import Errors, audit
 
 
-def _audit_match(
-    *, actor, match: Match, resident_id=None, action="update", fields=(), detail, request
-):
-    record_change(
-        actor=actor,
-        action=action,
-        object_type="match",
-        object_id=match.pk,
-        resident_id=resident_id,
-        fields=fields,
-        summary=detail,
-        request=request,
-    )
+def _audit_match(*, match: Match, **change) -> None:
+    audit(object_type="match", obj=match, **change)
 
 
 @transaction.atomic
@@ -137,56 +125,54 @@ def accept_match(
     return Arranged(match, warnings + tell_friend(match))
 
 
-# Declining an offer and ending a match are the same step from different starting points.
+@dataclass(frozen=True)
+class _Closing:
+    """Declining an offer and ending a match are one step from different starting points."""
+
+    expected: str
+    to: str
+    request_status: str
+    refusal: str
+    detail: str
 
 
-def _close_match(
-    *,
-    actor,
-    match: Match,
-    expected: str,
-    to: str,
-    request_status: str,
-    refusal: str,
-    detail: str,
-    request=None,
-) -> Match:
-    """Move a match on from `expected` to `to`, and its help request to `request_status`."""
+DECLINING = _Closing(
+    expected=Match.Status.OFFERED,
+    to=Match.Status.DECLINED,
+    request_status=HelpRequest.Status.WAITING,
+    refusal="This match is no longer waiting to be accepted",
+    detail="Declined",
+)
+ENDING = _Closing(
+    expected=Match.Status.ACCEPTED,
+    to=Match.Status.ENDED,
+    request_status=HelpRequest.Status.CLOSED,
+    refusal="Only a match that was accepted can be ended",
+    detail="Ended",
+)
+
+
+def _close_match(closing: _Closing, *, actor, match: Match, request=None) -> Match:
+    """Move a match on from `closing.expected` to `closing.to`, and its help request too."""
     match = Match.objects.select_for_update().get(pk=match.pk)
-    if match.status != expected:
-        raise ValidationError({"__all__": [refusal]})
-    match.status = to
+    if match.status != closing.expected:
+        raise ValidationError({"__all__": [closing.refusal]})
+    match.status = closing.to
     match.save(update_fields=["status"])
-    HelpRequest.objects.filter(pk=match.help_request_id).update(status=request_status)
-    _audit_match(actor=actor, match=match, fields=["status"], detail=detail, request=request)
+    HelpRequest.objects.filter(pk=match.help_request_id).update(status=closing.request_status)
+    _audit_match(
+        actor=actor, match=match, fields=["status"], detail=closing.detail, request=request
+    )
     return match
 
 
 @transaction.atomic
 def decline_match(*, actor, match: Match, request=None) -> Match:
     """The Friend (or coordinator) turns the offer down: the request waits for another Friend."""
-    return _close_match(
-        actor=actor,
-        match=match,
-        expected=Match.Status.OFFERED,
-        to=Match.Status.DECLINED,
-        request_status=HelpRequest.Status.WAITING,
-        refusal="This match is no longer waiting to be accepted",
-        detail="Declined",
-        request=request,
-    )
+    return _close_match(DECLINING, actor=actor, match=match, request=request)
 
 
 @transaction.atomic
 def end_match(*, actor, match: Match, request=None) -> Match:
     """Helping has finished: the Friend's place is free again and the request is closed."""
-    return _close_match(
-        actor=actor,
-        match=match,
-        expected=Match.Status.ACCEPTED,
-        to=Match.Status.ENDED,
-        request_status=HelpRequest.Status.CLOSED,
-        refusal="Only a match that was accepted can be ended",
-        detail="Ended",
-        request=request,
-    )
+    return _close_match(ENDING, actor=actor, match=match, request=request)

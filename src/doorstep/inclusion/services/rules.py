@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from doorstep.core.changes import record_change
 from doorstep.core.validators import normalise_phone, normalise_postcode
 from doorstep.residents.models import Resident
 
@@ -127,6 +128,22 @@ class Errors(dict):
         for field_name, value, message in pairs:
             if value is None or value not in range(1, 6):
                 self.add(field_name, message)
+
+
+def audit(
+    *, actor, object_type: str, obj, action="update", fields=(), detail="", request=None, **about
+) -> None:
+    """A change with no timeline event: the audit record only (`about` may give resident_id)."""
+    record_change(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=obj.pk,
+        fields=fields,
+        summary=detail,
+        request=request,
+        **about,
+    )
 
 
 def lock_live_resident(resident: Resident) -> Resident:

@@ -21,7 +21,7 @@ from ..forms import (
     OfferForm,
 )
 from ..models import HelpRequest
-from .common import posted, run_form
+from .common import posted, run_button, run_form
 
 COORDINATE = access.COORDINATE
 
@@ -98,13 +98,7 @@ def offer(request, pk: int):
 def arrange(request, pk: int):
     match = access.get_match_for(request.user, pk)
     form = AcceptForm(posted(request))
-    arranged = run_form(
-        request,
-        form,
-        lambda: services.accept_match(
-            actor=request.user, match=match, request=request, **form.service_arguments()
-        ),
-    )
+    arranged = run_form(request, form, services.accept_match, match=match)
     if arranged:
         messages.success(
             request, f"Arranged: {match.friend.full_name} will help {match.help_request.name}"
@@ -124,13 +118,7 @@ def friends(request):
 @require_http_methods(["GET", "POST"])
 def friend_new(request):
     form = AdminFriendForm(posted(request), initial={"languages": "English"})
-    friend = run_form(
-        request,
-        form,
-        lambda: services.sign_up_friend(
-            actor=request.user, request=request, **form.service_arguments()
-        ),
-    )
+    friend = run_form(request, form, services.sign_up_friend)
     if friend:
         messages.success(request, f"{friend.full_name} added. Record their checks to approve them")
         return redirect(friend)
@@ -142,13 +130,7 @@ def friend_new(request):
 def friend_detail(request, pk: int):
     friend = access.get_friend_for(request.user, pk)
     form = ApproveForm(posted(request))
-    approved = run_form(
-        request,
-        form,
-        lambda: services.approve_friend(
-            actor=request.user, friend=friend, request=request, **form.cleaned_data
-        ),
-    )
+    approved = run_form(request, form, services.approve_friend, friend=friend)
     if approved:
         messages.success(
             request,
@@ -174,13 +156,7 @@ def friend_edit(request, pk: int):
     form = EditFriendForm(
         posted(request), friend=friend, initial=EditFriendForm.initial_for(friend)
     )
-    saved = run_form(
-        request,
-        form,
-        lambda: services.update_friend(
-            actor=request.user, friend=friend, request=request, **form.service_arguments()
-        ),
-    )
+    saved = run_form(request, form, services.update_friend, friend=friend)
     if saved:
         messages.success(request, f"{friend.full_name}'s details saved")
         return redirect(friend)
@@ -194,13 +170,7 @@ def friend_edit(request, pk: int):
 def friend_decline(request, pk: int):
     friend = access.get_friend_for(request.user, pk)
     form = DeclineFriendForm(posted(request))
-    declined = run_form(
-        request,
-        form,
-        lambda: services.decline_friend(
-            actor=request.user, friend=friend, reason=form.cleaned_data["reason"], request=request
-        ),
-    )
+    declined = run_form(request, form, services.decline_friend, friend=friend)
     if declined:
         messages.success(request, f"{friend.full_name} declined. No account was made")
         return redirect(friend)
@@ -214,17 +184,14 @@ def friend_decline(request, pk: int):
 def friend_pause(request, pk: int):
     friend = access.get_friend_for(request.user, pk)
     paused = request.POST.get("paused") == "yes"
-    try:
-        services.set_friend_paused(
-            actor=request.user, friend=friend, paused=paused, request=request
-        )
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(
-            request, f"{friend.full_name} is {'paused' if paused else 'available again'}"
-        )
-    return redirect(friend)
+    return run_button(
+        request,
+        services.set_friend_paused,
+        friend=friend,
+        paused=paused,
+        success=f"{friend.full_name} is {'paused' if paused else 'available again'}",
+        then=friend,
+    )
 
 
 @permission_required(COORDINATE, raise_exception=True)
@@ -232,12 +199,7 @@ def friend_pause(request, pk: int):
 def events_manage(request):
     form = EventForm(posted(request))
     event = run_form(
-        request,
-        form,
-        lambda: services.create_event(
-            actor=request.user, request=request, **form.service_arguments()
-        ),
-        names={"starts_at": "day", "ends_at": "ends"},
+        request, form, services.create_event, names={"starts_at": "day", "ends_at": "ends"}
     )
     if event:
         messages.success(request, f"{event.title} created")
@@ -250,16 +212,7 @@ def events_manage(request):
 
 
 def _change_capacity(request, event, form) -> bool:
-    changed = run_form(
-        request,
-        form,
-        lambda: services.change_event_capacity(
-            actor=request.user,
-            event=event,
-            capacity=form.cleaned_data["capacity"],
-            request=request,
-        ),
-    )
+    changed = run_form(request, form, services.change_event_capacity, event=event)
     if changed:
         messages.success(request, "Capacity changed")
     return bool(changed)

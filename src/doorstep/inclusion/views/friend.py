@@ -3,13 +3,13 @@ nothing else from the resident's record), accepting, and logging sessions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import access, queries, services, skills
 from ..forms import AcceptForm, SessionForm
-from .common import posted, run_form
+from .common import posted, run_button, run_form
 
 LOG = access.LOG_SESSION
 
@@ -32,13 +32,7 @@ def learner(request, pk: int):
     match = access.get_own_match_for(request.user, pk)
     help_request = match.help_request
     form = AcceptForm(posted(request))
-    arranged = run_form(
-        request,
-        form,
-        lambda: services.accept_match(
-            actor=request.user, match=match, request=request, **form.service_arguments()
-        ),
-    )
+    arranged = run_form(request, form, services.accept_match, match=match)
     if arranged:
         messages.success(
             request, f"Accepted. You and {help_request.name} have a text with the arrangement"
@@ -68,26 +62,27 @@ def learner(request, pk: int):
 @require_POST
 def decline(request, pk: int):
     match = access.get_own_match_for(request.user, pk)
-    try:
-        services.decline_match(actor=request.user, match=match, request=request)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect("inclusion:learner", pk=match.pk)
-    messages.success(request, "Declined. The coordinator will find someone else")
-    return redirect("inclusion:my_learners")
+    return run_button(
+        request,
+        services.decline_match,
+        match=match,
+        success="Declined. The coordinator will find someone else",
+        then="inclusion:my_learners",
+        refused=reverse("inclusion:learner", args=[match.pk]),
+    )
 
 
 @permission_required(LOG, raise_exception=True)
 @require_POST
 def finish(request, pk: int):
     match = access.get_own_match_for(request.user, pk)
-    try:
-        services.end_match(actor=request.user, match=match, request=request)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, f"Finished helping {match.help_request.name}. Thank you")
-    return redirect("inclusion:my_learners")
+    return run_button(
+        request,
+        services.end_match,
+        match=match,
+        success=f"Finished helping {match.help_request.name}. Thank you",
+        then="inclusion:my_learners",
+    )
 
 
 @permission_required(LOG, raise_exception=True)
@@ -95,13 +90,7 @@ def finish(request, pk: int):
 def log_session(request, pk: int):
     match = access.get_own_match_for(request.user, pk)
     form = SessionForm(posted(request), initial={"topics": match.help_request.topics})
-    logged = run_form(
-        request,
-        form,
-        lambda: services.log_session(
-            actor=request.user, match=match, request=request, **form.cleaned_data
-        ),
-    )
+    logged = run_form(request, form, services.log_session, match=match)
     if logged:
         messages.success(request, "Session saved")
         return redirect("inclusion:learner", pk=match.pk)

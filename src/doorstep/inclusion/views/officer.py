@@ -26,13 +26,9 @@ def skills_check(request, resident_pk: int):
     check = run_form(
         request,
         form,
-        lambda: services.record_skills_check(
-            actor=request.user,
-            resident=resident,
-            source=SkillsCheck.Source.OFFICER,
-            request=request,
-            **form.service_arguments(),
-        ),
+        services.record_skills_check,
+        resident=resident,
+        source=SkillsCheck.Source.OFFICER,
     )
     if check:
         messages.success(request, f"Skills check saved. Level {check.level}: {check.level_label}")
@@ -99,29 +95,11 @@ def access_needs(request, resident_pk: int):
             "accessibility_needs": needs.accessibility_needs,
         }
     form = AccessNeedsForm(posted(request), initial=initial)
-    saved = run_form(
-        request,
-        form,
-        lambda: services.save_access_needs(
-            actor=request.user, resident=resident, request=request, **form.cleaned_data
-        ),
-    )
-    if saved:
+    if run_form(request, form, services.save_access_needs, resident=resident):
         messages.success(request, "Contact and access needs saved")
         return redirect(resident)
     return render(
         request, "inclusion/officer/access_needs.html", {"resident": resident, "form": form}
-    )
-
-
-def _ask(request, form, **arguments):
-    """Send the help request on the form once it is valid; None to show the page again."""
-    return run_form(
-        request,
-        form,
-        lambda: services.make_help_request(
-            actor=request.user, request=request, **arguments, **form.cleaned_data
-        ),
     )
 
 
@@ -141,7 +119,14 @@ def refer(request, resident_pk: int):
         "contact_channel": "face_to_face",
     }
     form = ReferralForm(posted(request), initial=initial)
-    if _ask(request, form, source=HelpRequest.Source.OFFICER, resident=resident):
+    made = run_form(
+        request,
+        form,
+        services.make_help_request,
+        source=HelpRequest.Source.OFFICER,
+        resident=resident,
+    )
+    if made:
         messages.success(request, "Referral sent to the Digital Friends coordinator")
         return redirect(resident)
     return render(request, "inclusion/officer/refer.html", {"resident": resident, "form": form})
@@ -155,7 +140,7 @@ def colleague_request(request):
         posted(request),
         initial={"name": user.full_name, "email": user.email, "consents_to_text": False},
     )
-    if _ask(request, form, source=HelpRequest.Source.COLLEAGUE):
+    if run_form(request, form, services.make_help_request, source=HelpRequest.Source.COLLEAGUE):
         messages.success(
             request, "Request sent. The coordinator will match you with a Digital Friend"
         )

@@ -18,13 +18,10 @@ def public_check(request):
     check = run_form(
         request,
         form,
-        lambda: services.record_skills_check(
-            actor=None,
-            resident=None,
-            source=SkillsCheck.Source.SELF,
-            request=request,
-            **form.service_arguments(),
-        ),
+        services.record_skills_check,
+        actor=None,
+        resident=None,
+        source=SkillsCheck.Source.SELF,
     )
     if check:
         # Shown once, not stored against a page address: nobody else can open it.
@@ -46,14 +43,9 @@ def ask_for_help(request):
     form = PublicHelpRequestForm(
         posted(request), initial={"consents_to_text": True, "language": "English"}
     )
-    sent = run_form(
-        request,
-        form,
-        lambda: services.make_help_request(
-            actor=None, source=HelpRequest.Source.PUBLIC, request=request, **form.cleaned_data
-        ),
-    )
-    if sent:
+    if run_form(
+        request, form, services.make_help_request, actor=None, source=HelpRequest.Source.PUBLIC
+    ):
         return redirect("inclusion:ask_for_help_sent")
     return render(request, "inclusion/public/ask_for_help.html", {"form": form})
 
@@ -67,12 +59,7 @@ def ask_for_help_sent(request):
 @require_http_methods(["GET", "POST"])
 def volunteer(request):
     form = FriendForm(posted(request), initial={"languages": "English"})
-    signed_up = run_form(
-        request,
-        form,
-        lambda: services.sign_up_friend(actor=None, request=request, **form.service_arguments()),
-    )
-    if signed_up:
+    if run_form(request, form, services.sign_up_friend, actor=None):
         return redirect("inclusion:volunteer_sent")
     return render(request, "inclusion/public/volunteer.html", {"form": form})
 
@@ -94,13 +81,7 @@ def events(request):
 def event_signup(request, pk: int):
     event = get_object_or_404(queries.upcoming_events(), pk=pk)
     form = EventSignupForm(posted(request))
-    signup = run_form(
-        request,
-        form,
-        lambda: services.sign_up_for_event(
-            actor=None, event=event, request=request, **form.cleaned_data
-        ),
-    )
+    signup = run_form(request, form, services.sign_up_for_event, actor=None, event=event)
     return render(
         request, "inclusion/public/event.html", {"event": event, "form": form, "signup": signup}
     )

@@ -117,6 +117,9 @@ class DigitalFriend(models.Model):
         PAUSED = "paused", "Paused"
         DECLINED = "declined", "Declined"
 
+    # What a Friend offers: what they help with, in which languages, where, when, how many.
+    OFFER_FIELDS = ("topics", "languages", "places", "availability", "postcode", "capacity")
+
     full_name = models.CharField(max_length=150)
     email = models.EmailField()
     phone = models.CharField(max_length=20, blank=True, help_text="E.164")

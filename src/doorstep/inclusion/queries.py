@@ -121,18 +121,7 @@ def live_load(friend_ids: Iterable[int] | None = None) -> dict[int, int]:
     )
 
 
-FRIEND_FIELDS = (
-    "id",
-    "full_name",
-    "topics",
-    "languages",
-    "places",
-    "availability",
-    "postcode",
-    "capacity",
-    "status",
-    "dbs_checked_on",
-)
+FRIEND_FIELDS = ("id", "full_name", *DigitalFriend.OFFER_FIELDS, "status", "dbs_checked_on")
 
 
 def candidates(friends=None, *, with_load: bool = True) -> list[matching.Candidate]:

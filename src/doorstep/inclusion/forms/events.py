@@ -9,6 +9,9 @@ from .fields import (
     checkboxes,
     combine,
     date_field,
+    long_text,
+    number_field,
+    phone_field,
     time_field,
 )
 
@@ -23,20 +26,15 @@ class EventForm(GovukForm):
     day = date_field("Date", required=False, what="the date of the event")
     starts = time_field("Starts at", what="the time the event starts")
     ends = time_field("Ends at", what="the time the event ends")
-    capacity = forms.IntegerField(
-        label="How many people can come?",
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
-        error_messages={"invalid": "Enter how many people can come, like 20"},
+    capacity = number_field(
+        "How many people can come?", invalid="Enter how many people can come, like 20"
     )
     topics = checkboxes(
         "What will Friends help with?", skills.TOPICS, help_text="Select all that apply"
     )
-    description = forms.CharField(
-        label="Description (optional)",
+    description = long_text(
+        "Description (optional)",
         help_text="For example, bring your own phone, tablet or laptop",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -60,11 +58,8 @@ class EventForm(GovukForm):
 class CapacityForm(GovukForm):
     submit_label = "Change"
 
-    capacity = forms.IntegerField(
-        label="How many people can come?",
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
-        error_messages={"invalid": "Enter how many people can come, like 20"},
+    capacity = number_field(
+        "How many people can come?", invalid="Enter how many people can come, like 20"
     )
 
 
@@ -72,10 +67,5 @@ class EventSignupForm(GovukForm):
     submit_label = "Sign up"
 
     name = forms.CharField(label="Your name", required=False)
-    phone = forms.CharField(
-        label="Mobile number",
-        help_text="Give a mobile number or an e-mail address",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-    )
+    phone = phone_field("Mobile number", help_text="Give a mobile number or an e-mail address")
     email = forms.CharField(label="E-mail address", required=False, widget=forms.EmailInput())

@@ -124,3 +124,56 @@ class LanguagesForm(RuleCheckedForm):
         arguments = super().rule_arguments()
         arguments["languages"] = split_languages(arguments["languages"])
         return arguments
+
+
+def phone_field(label: str, *, help_text: str = "", autocomplete: bool = True) -> forms.CharField:
+    attrs = {"autocomplete": "tel"} if autocomplete else {}
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        widget=forms.TextInput(attrs={**attrs, "type": "tel"}),
+    )
+
+
+def email_field(label: str, *, help_text: str = "", autocomplete: bool = False) -> forms.CharField:
+    attrs = {"autocomplete": "email"} if autocomplete else {}
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        widget=forms.EmailInput(attrs={**attrs, "spellcheck": "false"}),
+    )
+
+
+def postcode_field(*, help_text: str = "", autocomplete: bool = False) -> forms.CharField:
+    attrs = {"autocomplete": "postal-code"} if autocomplete else {}
+    return forms.CharField(
+        label="Postcode (optional)",
+        help_text=help_text,
+        required=False,
+        widget=forms.TextInput(attrs={**attrs, "class": "govuk-input--width-10"}),
+    )
+
+
+def long_text(label: str, *, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def number_field(label: str, *, invalid: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        error_messages={"invalid": invalid},
+    )
+
+
+def radio_number(label: str, choices, **options) -> forms.TypedChoiceField:
+    """A number picked from `choices` (radios unless `widget` says otherwise), None if none."""
+    options.setdefault("widget", forms.RadioSelect)
+    return forms.TypedChoiceField(
+        label=label, choices=choices, coerce=int, empty_value=None, required=False, **options
+    )

@@ -10,6 +10,11 @@ from .fields import (
     LanguagesForm,
     checkboxes,
     date_field,
+    email_field,
+    long_text,
+    phone_field,
+    postcode_field,
+    radio_number,
 )
 
 FRIEND_DEFAULTS = {
@@ -32,16 +37,9 @@ class FriendForm(LanguagesForm):
     submit_label = "Send"
 
     full_name = forms.CharField(label="Full name", required=False)
-    email = forms.CharField(
-        label="E-mail address",
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
-    phone = forms.CharField(
-        label="Mobile number (optional)",
-        help_text="For a text when you are matched with someone",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    email = email_field("E-mail address", autocomplete=True)
+    phone = phone_field(
+        "Mobile number (optional)", help_text="For a text when you are matched with someone"
     )
     kind = forms.ChoiceField(
         label="Are you a member of staff or a community volunteer?",
@@ -60,20 +58,11 @@ class FriendForm(LanguagesForm):
     availability = checkboxes(
         "When are you usually free?", skills.SLOTS, help_text="Select all the times in a usual week"
     )
-    postcode = forms.CharField(
-        label="Postcode (optional)",
-        help_text="So we can match you with people nearby",
-        required=False,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"}
-        ),
-    )
-    capacity = forms.TypedChoiceField(
-        label="How many people can you help at a time?",
-        choices=[(n, str(n)) for n in range(1, 6)],
-        coerce=int,
-        empty_value=None,
-        required=False,
+    postcode = postcode_field(help_text="So we can match you with people nearby", autocomplete=True)
+    capacity = radio_number(
+        "How many people can you help at a time?",
+        [(n, str(n)) for n in range(1, 6)],
+        widget=forms.Select,
     )
     available_from = date_field(
         "When can you start? (optional)", required=False, what="the date you can start"
@@ -92,17 +81,8 @@ class EditFriendForm(LanguagesForm):
 
     submit_label = "Save changes"
 
-    email = forms.CharField(
-        label="E-mail address",
-        help_text="The address they sign in with does not change",
-        required=False,
-        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
-    )
-    phone = forms.CharField(
-        label="Mobile number (optional)",
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )
+    email = email_field("E-mail address", help_text="The address they sign in with does not change")
+    phone = phone_field("Mobile number (optional)", autocomplete=False)
     topics = checkboxes(
         "What can they help with?", skills.TOPICS, help_text="Select all that apply"
     )
@@ -115,17 +95,11 @@ class EditFriendForm(LanguagesForm):
         skills.SLOTS,
         help_text="Select all the times in a usual week",
     )
-    postcode = forms.CharField(
-        label="Postcode (optional)",
-        required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-    )
-    capacity = forms.TypedChoiceField(
-        label="How many people can they help at a time?",
-        choices=[(n, str(n)) for n in range(1, services.MAX_CAPACITY + 1)],
-        coerce=int,
-        empty_value=None,
-        required=False,
+    postcode = postcode_field()
+    capacity = radio_number(
+        "How many people can they help at a time?",
+        [(n, str(n)) for n in range(1, services.MAX_CAPACITY + 1)],
+        widget=forms.Select,
         error_messages={
             "invalid_choice": f"Enter how many people they can help at a time, from 1 to "
             f"{services.MAX_CAPACITY}"
@@ -168,11 +142,9 @@ class EditFriendForm(LanguagesForm):
 class DeclineFriendForm(GovukForm):
     submit_label = "Decline"
 
-    reason = forms.CharField(
-        label="Why are they not being approved?",
+    reason = long_text(
+        "Why are they not being approved?",
         help_text="For example, the references were not good enough. Only coordinators see this",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -9,6 +9,9 @@ from .fields import (
     checkboxes,
     combine,
     date_field,
+    long_text,
+    number_field,
+    radio_number,
     time_field,
 )
 
@@ -61,32 +64,13 @@ class SessionForm(GovukForm):
     submit_label = "Save the session"
 
     held_on = date_field("Date of the session", required=False, what="the date of the session")
-    minutes = forms.IntegerField(
-        label="How long was it, in minutes?",
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
-        error_messages={"invalid": "Enter the length in minutes, like 45"},
+    minutes = number_field(
+        "How long was it, in minutes?", invalid="Enter the length in minutes, like 45"
     )
     topics = checkboxes("What did you cover?", skills.TOPICS, help_text="Select all that apply")
-    can_now_do = forms.CharField(
-        label="What can they now do?", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    confidence_before = forms.TypedChoiceField(
-        label="How confident did they feel before?",
-        choices=CONFIDENCE,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    confidence_after = forms.TypedChoiceField(
-        label="How confident did they feel after?",
-        choices=CONFIDENCE,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    can_now_do = long_text("What can they now do?")
+    confidence_before = radio_number("How confident did they feel before?", CONFIDENCE)
+    confidence_after = radio_number("How confident did they feel after?", CONFIDENCE)
     next_step = forms.CharField(label="Next step (optional)", required=False)
     now_online = forms.BooleanField(
         label="They now use a service online that they used by phone or on paper before",

@@ -6,6 +6,10 @@ from .. import services, skills
 from .fields import (
     RuleCheckedForm,
     checkboxes,
+    email_field,
+    long_text,
+    phone_field,
+    postcode_field,
 )
 
 HELP_REQUEST_DEFAULTS = {
@@ -27,24 +31,14 @@ class HelpRequestForm(RuleCheckedForm):
     submit_label = "Send the request"
 
     name = forms.CharField(label="Name of the person who wants help", required=False)
-    phone = forms.CharField(
-        label="Mobile number",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-    )
-    email = forms.CharField(
-        label="E-mail address (optional)",
-        required=False,
-        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
-    )
+    phone = phone_field("Mobile number")
+    email = email_field("E-mail address (optional)")
     consents_to_text = forms.BooleanField(
         label="Send texts about the arrangement to this mobile", required=False, initial=True
     )
-    goal = forms.CharField(
-        label="What do they want to be able to do?",
+    goal = long_text(
+        "What do they want to be able to do?",
         help_text="For example, use the Universal Credit journal on their own",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
     topics = checkboxes(
         "What do they want help with?", skills.TOPICS, help_text="Select all that apply"
@@ -54,11 +48,7 @@ class HelpRequestForm(RuleCheckedForm):
     availability = checkboxes(
         "When are they usually free?", skills.SLOTS, help_text="Select all that apply"
     )
-    postcode = forms.CharField(
-        label="Postcode (optional)",
-        required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-    )
+    postcode = postcode_field()
 
     # Who is asking, for the rules that depend on it (see services.clean_help_request).
     source = "colleague"

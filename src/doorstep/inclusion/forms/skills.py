@@ -8,6 +8,7 @@ from .. import scale, skills
 from ..models import AccessNeeds
 from .fields import (
     checkboxes,
+    radio_number,
     yes_no,
 )
 
@@ -47,14 +48,7 @@ class SkillsCheckForm(forms.Form):
         widget=forms.RadioSelect,
     )
     enough_data = yes_no("Do you have enough data or wi-fi for what you need to do?")
-    confidence = forms.TypedChoiceField(
-        label="How confident do you feel online?",
-        choices=skills.CONFIDENCE_CHOICES,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    confidence = radio_number("How confident do you feel online?", skills.CONFIDENCE_CHOICES)
 
     ROUTING = [
         "ever_used",

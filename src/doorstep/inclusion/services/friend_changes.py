@@ -12,16 +12,7 @@ from .friends import DBS_IN_PAST, DBS_NEEDED, audit_friend, clean_friend
 from .rules import Errors
 
 # What a coordinator may change on a Friend's record (name and kind stay as signed up).
-EDITABLE_FRIEND_FIELDS = [
-    "email",
-    "phone",
-    "topics",
-    "languages",
-    "places",
-    "availability",
-    "postcode",
-    "capacity",
-]
+EDITABLE_FRIEND_FIELDS = ["email", "phone", *DigitalFriend.OFFER_FIELDS]
 
 
 def clean_friend_changes(

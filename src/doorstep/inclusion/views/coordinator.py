@@ -125,43 +125,45 @@ def friend_new(request):
     return render(request, "inclusion/coordinator/friend_new.html", {"form": form})
 
 
+def _friend_form_page(request, friend, form, service, *, success: str, template: str, **context):
+    """A page changing a Friend's record: back to their page once the service has run."""
+    if run_form(request, form, service, friend=friend):
+        messages.success(request, success)
+        return redirect(friend)
+    return render(request, template, {"friend": friend, "form": form, **context})
+
+
 @permission_required(COORDINATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def friend_detail(request, pk: int):
     friend = access.get_friend_for(request.user, pk)
-    form = ApproveForm(posted(request))
-    approved = run_form(request, form, services.approve_friend, friend=friend)
-    if approved:
-        messages.success(
-            request,
-            f"{friend.full_name} approved. They have an e-mail to set a password and sign in",
-        )
-        return redirect(friend)
-    context = {
-        "friend": friend,
-        "form": form,
-        "topics": skills.labels(friend.topics, skills.TOPICS),
-        "places": skills.labels(friend.places, skills.PLACES),
-        "slots": skills.labels(friend.availability, skills.SLOTS),
-        "load": queries.live_load([friend.pk]).get(friend.pk, 0),
-        "matches": queries.matches_of_friend(friend),
-    }
-    return render(request, "inclusion/coordinator/friend.html", context)
+    return _friend_form_page(
+        request,
+        friend,
+        ApproveForm(posted(request)),
+        services.approve_friend,
+        success=f"{friend.full_name} approved. They have an e-mail to set a password and sign in",
+        template="inclusion/coordinator/friend.html",
+        topics=skills.labels(friend.topics, skills.TOPICS),
+        places=skills.labels(friend.places, skills.PLACES),
+        slots=skills.labels(friend.availability, skills.SLOTS),
+        load=queries.live_load([friend.pk]).get(friend.pk, 0),
+        matches=queries.matches_of_friend(friend),
+    )
 
 
 @permission_required(COORDINATE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def friend_edit(request, pk: int):
     friend = access.get_friend_for(request.user, pk)
-    form = EditFriendForm(
-        posted(request), friend=friend, initial=EditFriendForm.initial_for(friend)
-    )
-    saved = run_form(request, form, services.update_friend, friend=friend)
-    if saved:
-        messages.success(request, f"{friend.full_name}'s details saved")
-        return redirect(friend)
-    return render(
-        request, "inclusion/coordinator/friend_edit.html", {"friend": friend, "form": form}
+    initial = EditFriendForm.initial_for(friend)
+    return _friend_form_page(
+        request,
+        friend,
+        EditFriendForm(posted(request), friend=friend, initial=initial),
+        services.update_friend,
+        success=f"{friend.full_name}'s details saved",
+        template="inclusion/coordinator/friend_edit.html",
     )
 
 
@@ -169,13 +171,13 @@ def friend_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def friend_decline(request, pk: int):
     friend = access.get_friend_for(request.user, pk)
-    form = DeclineFriendForm(posted(request))
-    declined = run_form(request, form, services.decline_friend, friend=friend)
-    if declined:
-        messages.success(request, f"{friend.full_name} declined. No account was made")
-        return redirect(friend)
-    return render(
-        request, "inclusion/coordinator/friend_decline.html", {"friend": friend, "form": form}
+    return _friend_form_page(
+        request,
+        friend,
+        DeclineFriendForm(posted(request)),
+        services.decline_friend,
+        success=f"{friend.full_name} declined. No account was made",
+        template="inclusion/coordinator/friend_decline.html",
     )
 
 

@@ -11,7 +11,8 @@ class InclusionConfig(AppConfig):
         from doorstep.messaging import nudges
 
         from .panel import panel_context
-        from .services import NUDGE_CONDITION, move_resident, reminder_needed
+        from .reminders import NUDGE_CONDITION, reminder_needed
+        from .services import move_resident
 
         timeline.register_kind("skills_check", "Digital skills checks")
         timeline.register_kind("digital_help", "Digital help")

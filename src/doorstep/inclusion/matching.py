@@ -166,61 +166,75 @@ def _eligible(candidate: Candidate, need: Need, load: int) -> bool:
     return True
 
 
+def _topics_part(candidate: Candidate, need: Need) -> tuple[int, str]:
+    topics = candidate.topics & need.topics
+    points = round(TOPIC_POINTS * len(topics) / len(need.topics))
+    reason = f"Helps with {', '.join(TOPICS.get(t, t) for t in sorted(topics)).lower()}" + (
+        f" ({len(topics)} of {len(need.topics)} topics)" if len(need.topics) > 1 else ""
+    )
+    return points, reason
+
+
+def _language_part(candidate: Candidate, need: Need) -> tuple[int, str]:
+    if need.language in candidate.languages:
+        return LANGUAGE_POINTS, f"Speaks {need.language.title()}"
+    return 0, f"Does not speak {need.language.title()}"
+
+
+def _places_part(candidate: Candidate, need: Need) -> tuple[int, str]:
+    if not need.places:
+        return 0, ""
+    usable_places = candidate.usable_places & need.places
+    if usable_places:
+        names = ", ".join(PLACES.get(p, p) for p in sorted(usable_places)).lower()
+        return PLACE_POINTS, f"Can meet: {names}"
+    return 0, "No place in common"
+
+
+def _slots_part(candidate: Candidate, need: Need) -> tuple[int, str]:
+    if not need.slots:
+        return 0, ""
+    common = candidate.slots & need.slots
+    points = round(AVAILABILITY_POINTS * len(common) / len(need.slots))
+    if common:
+        return points, f"Free at {len(common)} of the {len(need.slots)} times asked for"
+    return points, "Not free at the times asked for"
+
+
+def _nearby_part(
+    candidate: Candidate, need: Need, need_district: str, need_area: str
+) -> tuple[int, str]:
+    travels = bool(candidate.travel_places & need.places) if need.places else True
+    if not (travels and need_district):
+        return 0, ""
+    if candidate.district == need_district:
+        return SAME_DISTRICT_POINTS, f"Same postcode district ({need_district})"
+    if need_area and candidate.area == need_area:
+        return SAME_AREA_POINTS, f"Same postcode area ({need_area})"
+    return 0, ""
+
+
+def _load_part(candidate: Candidate, load: int) -> tuple[int, str]:
+    points = round(LOAD_POINTS * (candidate.capacity - load) / candidate.capacity)
+    if load:
+        return points, f"Helping {load} of up to {candidate.capacity}"
+    return points, f"Helping nobody yet (up to {candidate.capacity})"
+
+
 def _evaluate(
     candidate: Candidate, need: Need, need_district: str, need_area: str, load: int, explain: bool
 ) -> tuple[int, list[str]]:
     """Points, and the reasons when `explain` (only worked out for the Friends shown)."""
-    reasons: list[str] = []
-    topics = candidate.topics & need.topics
-    points = round(TOPIC_POINTS * len(topics) / len(need.topics))
-    if explain:
-        reasons.append(
-            f"Helps with {', '.join(TOPICS.get(t, t) for t in sorted(topics)).lower()}"
-            + (f" ({len(topics)} of {len(need.topics)} topics)" if len(need.topics) > 1 else "")
-        )
-    if need.language in candidate.languages:
-        points += LANGUAGE_POINTS
-        if explain:
-            reasons.append(f"Speaks {need.language.title()}")
-    elif explain:
-        reasons.append(f"Does not speak {need.language.title()}")
-    usable_places = (
-        candidate.usable_places & need.places if need.places else candidate.usable_places
-    )
-    if usable_places and need.places:
-        points += PLACE_POINTS
-        if explain:
-            names = ", ".join(PLACES.get(p, p) for p in sorted(usable_places)).lower()
-            reasons.append(f"Can meet: {names}")
-    elif need.places and explain:
-        reasons.append("No place in common")
-    if need.slots:
-        common = candidate.slots & need.slots
-        points += round(AVAILABILITY_POINTS * len(common) / len(need.slots))
-        if explain:
-            reasons.append(
-                f"Free at {len(common)} of the {len(need.slots)} times asked for"
-                if common
-                else "Not free at the times asked for"
-            )
-    travels = bool(candidate.travel_places & need.places) if need.places else True
-    if travels and need_district:
-        if candidate.district == need_district:
-            points += SAME_DISTRICT_POINTS
-            if explain:
-                reasons.append(f"Same postcode district ({need_district})")
-        elif need_area and candidate.area == need_area:
-            points += SAME_AREA_POINTS
-            if explain:
-                reasons.append(f"Same postcode area ({need_area})")
-    points += round(LOAD_POINTS * (candidate.capacity - load) / candidate.capacity)
-    if explain:
-        reasons.append(
-            f"Helping {load} of up to {candidate.capacity}"
-            if load
-            else f"Helping nobody yet (up to {candidate.capacity})"
-        )
-    return points, reasons
+    parts = [
+        _topics_part(candidate, need),
+        _language_part(candidate, need),
+        _places_part(candidate, need),
+        _slots_part(candidate, need),
+        _nearby_part(candidate, need, need_district, need_area),
+        _load_part(candidate, load),
+    ]
+    points = sum(points for points, _ in parts)
+    return points, [reason for _, reason in parts if reason] if explain else []
 
 
 def _points(candidate: Candidate, need: Need, need_district: str, need_area: str, load: int) -> int:

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from . import scale
+from . import scale, skills
 
 STAFF = settings.AUTH_USER_MODEL
 
@@ -117,6 +117,9 @@ class DigitalFriend(models.Model):
         PAUSED = "paused", "Paused"
         DECLINED = "declined", "Declined"
 
+    # What a Friend offers: what they help with, in which languages, where, when, how many.
+    OFFER_FIELDS = ("topics", "languages", "places", "availability", "postcode", "capacity")
+
     full_name = models.CharField(max_length=150)
     email = models.EmailField()
     phone = models.CharField(max_length=20, blank=True, help_text="E.164")
@@ -210,15 +213,11 @@ class HelpRequest(models.Model):
 
     @property
     def topic_labels(self) -> list[str]:
-        from .skills import TOPICS, labels
-
-        return labels(self.topics, TOPICS)
+        return skills.labels(self.topics, skills.TOPICS)
 
     @property
     def place_labels(self) -> list[str]:
-        from .skills import PLACES, labels
-
-        return labels(self.places, PLACES)
+        return skills.labels(self.places, skills.PLACES)
 
 
 class Match(models.Model):

@@ -121,18 +121,7 @@ def live_load(friend_ids: Iterable[int] | None = None) -> dict[int, int]:
     )
 
 
-FRIEND_FIELDS = (
-    "id",
-    "full_name",
-    "topics",
-    "languages",
-    "places",
-    "availability",
-    "postcode",
-    "capacity",
-    "status",
-    "dbs_checked_on",
-)
+FRIEND_FIELDS = ("id", "full_name", *DigitalFriend.OFFER_FIELDS, "status", "dbs_checked_on")
 
 
 def candidates(friends=None, *, with_load: bool = True) -> list[matching.Candidate]:
@@ -222,6 +211,100 @@ def upcoming_events() -> QuerySet[Event]:
         booked=Count("signups", filter=Q(signups__status=EventSignup.Status.BOOKED)),
         waiting=Count("signups", filter=Q(signups__status=EventSignup.Status.WAITING)),
     )
+
+
+# --- One record, and lists for coordinators and the API -----------------------------------------
+
+
+def skills_check(pk: int) -> SkillsCheck | None:
+    return SkillsCheck.objects.select_related("resident", "checked_by").filter(pk=pk).first()
+
+
+def friend(pk: int) -> DigitalFriend | None:
+    return DigitalFriend.objects.filter(pk=pk).first()
+
+
+def help_request(pk: int) -> HelpRequest | None:
+    return HelpRequest.objects.select_related("resident").filter(pk=pk).first()
+
+
+def match(pk: int) -> Match | None:
+    return Match.objects.select_related("help_request", "friend").filter(pk=pk).first()
+
+
+def session(pk: int) -> Session | None:
+    return Session.objects.select_related("match__friend").filter(pk=pk).first()
+
+
+def event(pk: int) -> Event | None:
+    return Event.objects.filter(pk=pk).first()
+
+
+def event_signup(pk: int) -> EventSignup | None:
+    return EventSignup.objects.select_related("event").filter(pk=pk).first()
+
+
+def friends(status: str | None = None) -> QuerySet[DigitalFriend]:
+    found = DigitalFriend.objects.all()
+    return found.filter(status=status) if status else found
+
+
+def applicants() -> QuerySet[DigitalFriend]:
+    return friends(DigitalFriend.Status.APPLIED)
+
+
+def friends_with_load() -> list[DigitalFriend]:
+    """Every Friend, each with `load`: how many live matches they have."""
+    rows = list(friends())
+    load = live_load([f.pk for f in rows])
+    for row in rows:
+        row.load = load.get(row.pk, 0)
+    return rows
+
+
+def matches_of_request(help_request: HelpRequest) -> list[Match]:
+    return list(help_request.matches.select_related("friend"))
+
+
+def matches_of_friend(friend: DigitalFriend, limit: int = 20) -> list[Match]:
+    return list(friend.matches.select_related("help_request")[:limit])
+
+
+def sessions_of(match: Match) -> list[Session]:
+    return list(match.sessions.all())
+
+
+def help_requests(status: str | None = None, limit: int = 100) -> list[HelpRequest]:
+    """Oldest first."""
+    found = HelpRequest.objects.order_by("created_at", "id")
+    if status:
+        found = found.filter(status=status)
+    return list(found[:limit])
+
+
+def sessions(
+    *, help_request_id: int | None = None, friend_id: int | None = None, limit: int = 100
+) -> list[Session]:
+    found = Session.objects.select_related("match")
+    if help_request_id is not None:
+        found = found.filter(match__help_request_id=help_request_id)
+    if friend_id is not None:
+        found = found.filter(match__friend_id=friend_id)
+    return list(found[:limit])
+
+
+def recent_events(days: int = 30) -> QuerySet[Event]:
+    """Events from `days` ago on, for the coordinator's list."""
+    return Event.objects.filter(starts_at__gte=timezone.now() - datetime.timedelta(days=days))
+
+
+def places_taken(event: Event) -> dict[str, list[EventSignup]]:
+    """Who is booked and who is waiting (cancelled places left out)."""
+    signups = list(event.signups.exclude(status=EventSignup.Status.CANCELLED))
+    return {
+        "booked": [s for s in signups if s.status == EventSignup.Status.BOOKED],
+        "waiting": [s for s in signups if s.status == EventSignup.Status.WAITING],
+    }
 
 
 # --- Impact ---------------------------------------------------------------------------------

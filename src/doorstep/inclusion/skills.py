@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from .scale import BASIC_SKILLS_LEVEL, OFFLINE_MAX_LEVEL
+
 FOUNDATION_TASKS = {
     "turn_on_log_in": "Turn on a device and log in with a password or PIN",
     "use_controls": "Use the controls: mouse, keyboard or touch screen",
@@ -195,8 +197,6 @@ def what_would_help(
     enough_data: bool,
 ) -> list[Suggestion]:
     """Suggestions in the order to offer them: access first, then skills, then learning."""
-    from .scale import BASIC_SKILLS_LEVEL, OFFLINE_MAX_LEVEL
-
     found: list[Suggestion] = []
     if not has_device:
         found.append(

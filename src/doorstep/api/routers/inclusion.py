@@ -6,14 +6,15 @@ as on the pages; rule errors come back as 422 with a message per field.
 """
 
 import datetime
+from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, P, Query, Router, Schema, Status
 
-from doorstep.core import audit
-from doorstep.inclusion import queries, scale, services, skills
-from doorstep.inclusion.models import DigitalFriend, HelpRequest, Match, Session, SkillsCheck
+from doorstep.inclusion import access, queries, scale, services, skills
+from doorstep.inclusion.models import Session, SkillsCheck
 
 from ..errors import NotFoundError
 from ..schemas import Message, NotFound, ValidationErrors
@@ -66,11 +67,12 @@ class FriendList(Schema):
     items: list[FriendOut]
 
 
-def _friend(pk: int) -> DigitalFriend:
-    friend = DigitalFriend.objects.filter(pk=pk).first()
-    if friend is None:
-        raise NotFoundError(f"There is no Digital Friend with id {pk}")
-    return friend
+def _get(getter: Callable, request: HttpRequest, pk: int, what: str):
+    """One record the token may see (access.py decides), or 404 naming what was asked for."""
+    try:
+        return getter(request.auth, pk)
+    except Http404 as missing:
+        raise NotFoundError(f"There is no {what} with id {pk}") from missing
 
 
 @router.get(
@@ -83,10 +85,7 @@ def list_friends(
     request: HttpRequest,
     status: Query[str | None, P(description="applied, approved, paused or declined")] = None,
 ):
-    friends = DigitalFriend.objects.all()
-    if status:
-        friends = friends.filter(status=status)
-    items = list(friends)
+    items = list(queries.friends(status))
     return {"count": len(items), "items": items}
 
 
@@ -107,7 +106,7 @@ def create_friend(request: HttpRequest, payload: FriendIn, response: HttpRespons
     summary="A Digital Friend",
 )
 def get_friend(request: HttpRequest, friend_id: int):
-    return _friend(friend_id)
+    return _get(access.get_friend_for, request, friend_id, "Digital Friend")
 
 
 # --- Help requests -----------------------------------------------------------------------
@@ -169,21 +168,17 @@ class MatchList(Schema):
     items: list[MatchOut] = Field(description="Best first; paused and full Friends left out")
 
 
-def _help_request(pk: int) -> HelpRequest:
-    found = HelpRequest.objects.filter(pk=pk).first()
-    if found is None:
-        raise NotFoundError(f"There is no help request with id {pk}")
-    return found
+def _help_request(request: HttpRequest, pk: int):
+    return _get(access.get_help_request_for, request, pk, "help request")
 
 
 def _audit_read(request, *, resident_id, object_type: str, object_id="", detail: str) -> None:
     if resident_id:
-        audit.record(
+        services.record_view(
             actor=request.auth,
-            action="view",
+            resident_id=resident_id,
             object_type=object_type,
             object_id=object_id,
-            resident_id=resident_id,
             detail=detail,
             request=request,
         )
@@ -200,10 +195,7 @@ def list_help_requests(
     status: Query[str | None, P(description="One status")] = None,
     limit: Query[int, P(ge=1, le=500)] = 100,
 ):
-    found = HelpRequest.objects.order_by("created_at", "id")
-    if status:
-        found = found.filter(status=status)
-    items = list(found[:limit])
+    items = queries.help_requests(status, limit)
     return {"count": len(items), "items": items}
 
 
@@ -228,7 +220,7 @@ def create_help_request(request: HttpRequest, payload: HelpRequestIn, response: 
     summary="A help request",
 )
 def get_help_request(request: HttpRequest, request_id: int):
-    found = _help_request(request_id)
+    found = _help_request(request, request_id)
     _audit_read(
         request,
         resident_id=found.resident_id,
@@ -246,7 +238,7 @@ def get_help_request(request: HttpRequest, request_id: int):
     description="The same ranking the coordinator sees, with the reasons.",
 )
 def request_matches(request: HttpRequest, request_id: int, limit: Query[int, P(ge=1, le=100)] = 10):
-    found = _help_request(request_id)
+    found = _help_request(request, request_id)
     ranked = queries.ranked_friends(found, limit=limit)
     items = [
         {
@@ -317,12 +309,7 @@ def list_sessions(
     friend_id: Query[int | None, P()] = None,
     limit: Query[int, P(ge=1, le=500)] = 100,
 ):
-    found = Session.objects.select_related("match")
-    if help_request_id is not None:
-        found = found.filter(match__help_request_id=help_request_id)
-    if friend_id is not None:
-        found = found.filter(match__friend_id=friend_id)
-    items = list(found[:limit])
+    items = queries.sessions(help_request_id=help_request_id, friend_id=friend_id, limit=limit)
     return {"count": len(items), "items": items}
 
 
@@ -333,11 +320,12 @@ def list_sessions(
 )
 def create_session(request: HttpRequest, payload: SessionIn, response: HttpResponse):
     data = payload.dict()
-    match = Match.objects.filter(pk=data.pop("match_id")).first()
-    if match is None:
-        raise NotFoundError(f"There is no match with id {payload.match_id}")
+    match_id = data.pop("match_id")
+    match = _get(access.get_match_for, request, match_id, "match")
+    if not access.can_log_session(request.auth, match):
+        raise NotFoundError(f"There is no match with id {match_id}")
     session = services.log_session(actor=request.auth, match=match, request=request, **data)
-    return Status(201, Session.objects.select_related("match").get(pk=session.pk))
+    return Status(201, queries.session(session.pk))
 
 
 # --- Skills checks -------------------------------------------------------------------------
@@ -464,8 +452,6 @@ def impact(
     end: Query[datetime.date | None, P(description="Last day")] = None,
     area: Query[str, P(description="Postcode area, like E or SW")] = "",
 ):
-    from django.core.exceptions import ValidationError
-
     today = timezone.localdate()
     start = start or today.replace(day=1)
     end = end or today

@@ -3,24 +3,15 @@ nothing else from the resident's record), accepting, and logging sessions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from doorstep.core.forms import add_service_errors
-
-from .. import queries, services, skills
+from .. import access, queries, services, skills
 from ..forms import AcceptForm, SessionForm
-from ..models import Match
+from .common import posted, run_button, run_form
 
-LOG = "inclusion.log_session"
-
-
-def _own_match(request, pk: int) -> Match:
-    match = queries.match_for_friend(request.user, pk)
-    if match is None:
-        raise PermissionDenied
-    return match
+LOG = access.LOG_SESSION
 
 
 @permission_required(LOG, raise_exception=True)
@@ -38,23 +29,17 @@ def my_learners(request):
 @permission_required(LOG, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def learner(request, pk: int):
-    match = _own_match(request, pk)
+    match = access.get_own_match_for(request.user, pk)
     help_request = match.help_request
-    form = AcceptForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            arranged = services.accept_match(
-                actor=request.user, match=match, request=request, **form.service_arguments()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"Accepted. You and {help_request.name} have a text with the arrangement"
-            )
-            for warning in arranged.warnings:
-                messages.warning(request, warning)
-            return redirect("inclusion:learner", pk=match.pk)
+    form = AcceptForm(posted(request))
+    arranged = run_form(request, form, services.accept_match, match=match)
+    if arranged:
+        messages.success(
+            request, f"Accepted. You and {help_request.name} have a text with the arrangement"
+        )
+        for warning in arranged.warnings:
+            messages.warning(request, warning)
+        return redirect("inclusion:learner", pk=match.pk)
     services.record_view(
         actor=request.user,
         resident_id=help_request.resident_id,
@@ -68,7 +53,7 @@ def learner(request, pk: int):
         "help_request": help_request,
         "form": form,
         "slots": skills.labels(help_request.availability, skills.SLOTS),
-        "sessions": list(match.sessions.all()),
+        "sessions": queries.sessions_of(match),
     }
     return render(request, "inclusion/friend/learner.html", context)
 
@@ -76,45 +61,37 @@ def learner(request, pk: int):
 @permission_required(LOG, raise_exception=True)
 @require_POST
 def decline(request, pk: int):
-    match = _own_match(request, pk)
-    try:
-        services.decline_match(actor=request.user, match=match, request=request)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect("inclusion:learner", pk=match.pk)
-    messages.success(request, "Declined. The coordinator will find someone else")
-    return redirect("inclusion:my_learners")
+    match = access.get_own_match_for(request.user, pk)
+    return run_button(
+        request,
+        services.decline_match,
+        match=match,
+        success="Declined. The coordinator will find someone else",
+        then="inclusion:my_learners",
+        refused=reverse("inclusion:learner", args=[match.pk]),
+    )
 
 
 @permission_required(LOG, raise_exception=True)
 @require_POST
 def finish(request, pk: int):
-    match = _own_match(request, pk)
-    try:
-        services.end_match(actor=request.user, match=match, request=request)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, f"Finished helping {match.help_request.name}. Thank you")
-    return redirect("inclusion:my_learners")
+    match = access.get_own_match_for(request.user, pk)
+    return run_button(
+        request,
+        services.end_match,
+        match=match,
+        success=f"Finished helping {match.help_request.name}. Thank you",
+        then="inclusion:my_learners",
+    )
 
 
 @permission_required(LOG, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def log_session(request, pk: int):
-    match = _own_match(request, pk)
-    form = SessionForm(
-        request.POST if request.method == "POST" else None,
-        initial={"topics": match.help_request.topics},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.log_session(
-                actor=request.user, match=match, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Session saved")
-            return redirect("inclusion:learner", pk=match.pk)
+    match = access.get_own_match_for(request.user, pk)
+    form = SessionForm(posted(request), initial={"topics": match.help_request.topics})
+    logged = run_form(request, form, services.log_session, match=match)
+    if logged:
+        messages.success(request, "Session saved")
+        return redirect("inclusion:learner", pk=match.pk)
     return render(request, "inclusion/friend/session.html", {"match": match, "form": form})

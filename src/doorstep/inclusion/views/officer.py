@@ -3,21 +3,15 @@ needs, refer a resident to a Digital Friend, and ask for help for yourself (coll
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from doorstep.core.forms import add_service_errors
 from doorstep.messaging import services as messaging
-from doorstep.residents.models import Resident
 
-from .. import queries, scale, services, skills
+from .. import access, queries, scale, services, skills
 from ..forms import AccessNeedsForm, HelpRequestForm, ReferralForm, SkillsCheckForm
 from ..models import HelpRequest, SkillsCheck
-
-
-def _live_resident(pk: int) -> Resident:
-    return get_object_or_404(Resident, pk=pk, merged_into=None)
+from .common import posted, run_form
 
 
 def rule_context() -> dict:
@@ -27,31 +21,25 @@ def rule_context() -> dict:
 @permission_required("inclusion.add_skillscheck", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def skills_check(request, resident_pk: int):
-    resident = _live_resident(resident_pk)
-    form = SkillsCheckForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            check = services.record_skills_check(
-                actor=request.user,
-                resident=resident,
-                source=SkillsCheck.Source.OFFICER,
-                request=request,
-                **form.service_arguments(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"Skills check saved. Level {check.level}: {check.level_label}"
-            )
-            return redirect(check)
+    resident = access.get_resident_for(request.user, resident_pk)
+    form = SkillsCheckForm(posted(request))
+    check = run_form(
+        request,
+        form,
+        services.record_skills_check,
+        resident=resident,
+        source=SkillsCheck.Source.OFFICER,
+    )
+    if check:
+        messages.success(request, f"Skills check saved. Level {check.level}: {check.level_label}")
+        return redirect(check)
     context = {"resident": resident, "form": form, "public": False, **rule_context()}
     return render(request, "inclusion/officer/check_form.html", context)
 
 
 @permission_required("inclusion.view_skillscheck", raise_exception=True)
 def check_detail(request, pk: int):
-    check = get_object_or_404(SkillsCheck.objects.select_related("resident", "checked_by"), pk=pk)
+    check = access.get_skills_check_for(request.user, pk)
     if check.resident_id:
         services.record_check_view(
             actor=request.user,
@@ -79,7 +67,7 @@ def result_context(check: SkillsCheck) -> dict:
 
 @permission_required("inclusion.view_skillscheck", raise_exception=True)
 def history(request, resident_pk: int):
-    resident = _live_resident(resident_pk)
+    resident = access.get_resident_for(request.user, resident_pk)
     checks = list(queries.checks_for(resident))
     if checks:
         services.record_check_view(
@@ -96,7 +84,7 @@ def history(request, resident_pk: int):
 @permission_required("inclusion.change_accessneeds", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def access_needs(request, resident_pk: int):
-    resident = _live_resident(resident_pk)
+    resident = access.get_resident_for(request.user, resident_pk)
     needs = queries.access_needs(resident)
     initial = {}
     if needs is not None:
@@ -106,30 +94,19 @@ def access_needs(request, resident_pk: int):
             "language": needs.language,
             "accessibility_needs": needs.accessibility_needs,
         }
-    form = AccessNeedsForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_access_needs(
-                actor=request.user, resident=resident, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Contact and access needs saved")
-            return redirect(resident)
+    form = AccessNeedsForm(posted(request), initial=initial)
+    if run_form(request, form, services.save_access_needs, resident=resident):
+        messages.success(request, "Contact and access needs saved")
+        return redirect(resident)
     return render(
         request, "inclusion/officer/access_needs.html", {"resident": resident, "form": form}
     )
 
 
-def _request_form(request, initial: dict, form_class=HelpRequestForm):
-    return form_class(request.POST if request.method == "POST" else None, initial=initial)
-
-
 @permission_required("inclusion.add_helprequest", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def refer(request, resident_pk: int):
-    resident = _live_resident(resident_pk)
+    resident = access.get_resident_for(request.user, resident_pk)
     topic = request.GET.get("topic", "")
     initial = {
         "name": resident.full_name,
@@ -141,21 +118,17 @@ def refer(request, resident_pk: int):
         "topics": [topic] if topic in skills.TOPICS else [],
         "contact_channel": "face_to_face",
     }
-    form = _request_form(request, initial, ReferralForm)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.make_help_request(
-                actor=request.user,
-                source=HelpRequest.Source.OFFICER,
-                resident=resident,
-                request=request,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Referral sent to the Digital Friends coordinator")
-            return redirect(resident)
+    form = ReferralForm(posted(request), initial=initial)
+    made = run_form(
+        request,
+        form,
+        services.make_help_request,
+        source=HelpRequest.Source.OFFICER,
+        resident=resident,
+    )
+    if made:
+        messages.success(request, "Referral sent to the Digital Friends coordinator")
+        return redirect(resident)
     return render(request, "inclusion/officer/refer.html", {"resident": resident, "form": form})
 
 
@@ -163,22 +136,13 @@ def refer(request, resident_pk: int):
 @require_http_methods(["GET", "POST"])
 def colleague_request(request):
     user = request.user
-    form = _request_form(
-        request, {"name": user.full_name, "email": user.email, "consents_to_text": False}
+    form = HelpRequestForm(
+        posted(request),
+        initial={"name": user.full_name, "email": user.email, "consents_to_text": False},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.make_help_request(
-                actor=user,
-                source=HelpRequest.Source.COLLEAGUE,
-                request=request,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, "Request sent. The coordinator will match you with a Digital Friend"
-            )
-            return redirect("account_home")
+    if run_form(request, form, services.make_help_request, source=HelpRequest.Source.COLLEAGUE):
+        messages.success(
+            request, "Request sent. The coordinator will match you with a Digital Friend"
+        )
+        return redirect("account_home")
     return render(request, "inclusion/officer/colleague.html", {"form": form})

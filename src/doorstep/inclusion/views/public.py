@@ -1,40 +1,35 @@
 """Public pages, no sign-in: the skills check on your own, asking for help, volunteering, events."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
-
-from doorstep.core.forms import add_service_errors
 
 from .. import queries, services
 from ..forms import EventSignupForm, FriendForm, PublicHelpRequestForm, SkillsCheckForm
 from ..models import HelpRequest, SkillsCheck
+from .common import posted, run_form
 from .officer import result_context, rule_context
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def public_check(request):
-    form = SkillsCheckForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            check = services.record_skills_check(
-                actor=None,
-                resident=None,
-                source=SkillsCheck.Source.SELF,
-                request=request,
-                **form.service_arguments(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            # Shown once, not stored against a page address: nobody else can open it.
-            return render(
-                request,
-                "inclusion/public/check_result.html",
-                {"check": check, **result_context(check)},
-            )
+    form = SkillsCheckForm(posted(request))
+    check = run_form(
+        request,
+        form,
+        services.record_skills_check,
+        actor=None,
+        resident=None,
+        source=SkillsCheck.Source.SELF,
+    )
+    if check:
+        # Shown once, not stored against a page address: nobody else can open it.
+        return render(
+            request,
+            "inclusion/public/check_result.html",
+            {"check": check, **result_context(check)},
+        )
     return render(
         request,
         "inclusion/officer/check_form.html",
@@ -46,18 +41,12 @@ def public_check(request):
 @require_http_methods(["GET", "POST"])
 def ask_for_help(request):
     form = PublicHelpRequestForm(
-        request.POST if request.method == "POST" else None,
-        initial={"consents_to_text": True, "language": "English"},
+        posted(request), initial={"consents_to_text": True, "language": "English"}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.make_help_request(
-                actor=None, source=HelpRequest.Source.PUBLIC, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("inclusion:ask_for_help_sent")
+    if run_form(
+        request, form, services.make_help_request, actor=None, source=HelpRequest.Source.PUBLIC
+    ):
+        return redirect("inclusion:ask_for_help_sent")
     return render(request, "inclusion/public/ask_for_help.html", {"form": form})
 
 
@@ -69,16 +58,9 @@ def ask_for_help_sent(request):
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def volunteer(request):
-    form = FriendForm(
-        request.POST if request.method == "POST" else None, initial={"languages": "English"}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sign_up_friend(actor=None, request=request, **form.service_arguments())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("inclusion:volunteer_sent")
+    form = FriendForm(posted(request), initial={"languages": "English"})
+    if run_form(request, form, services.sign_up_friend, actor=None):
+        return redirect("inclusion:volunteer_sent")
     return render(request, "inclusion/public/volunteer.html", {"form": form})
 
 
@@ -98,15 +80,8 @@ def events(request):
 @require_http_methods(["GET", "POST"])
 def event_signup(request, pk: int):
     event = get_object_or_404(queries.upcoming_events(), pk=pk)
-    form = EventSignupForm(request.POST if request.method == "POST" else None)
-    signup = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            signup = services.sign_up_for_event(
-                actor=None, event=event, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+    form = EventSignupForm(posted(request))
+    signup = run_form(request, form, services.sign_up_for_event, actor=None, event=event)
     return render(
         request, "inclusion/public/event.html", {"event": event, "form": form, "signup": signup}
     )

@@ -1,0 +1,29 @@
+"""Staff reads of a resident's digital inclusion records, audited."""
+
+from doorstep.core import audit
+
+
+def record_check_view(*, actor, resident_id: int, object_id="", detail="", request=None) -> None:
+    record_view(
+        actor=actor,
+        resident_id=resident_id,
+        object_type="skills_check",
+        object_id=object_id,
+        detail=detail,
+        request=request,
+    )
+
+
+def record_view(
+    *, actor, resident_id, object_type: str, object_id="", detail="", request=None
+) -> None:
+    """Every staff read of a resident's data is audited, Friends' reads included."""
+    audit.record(
+        actor=actor,
+        action="view",
+        object_type=object_type,
+        object_id=object_id,
+        resident_id=resident_id,
+        detail=detail,
+        request=request,
+    )

@@ -92,3 +92,13 @@ def textable_resident(db):
     resident = ResidentFactory(first_name="Amina", consents_to_text=True)
     PhoneFactory(resident=resident, number="+447700900982", is_mobile=True, is_primary=True)
     return resident
+
+
+@pytest.fixture(autouse=True)
+def audit_files(settings, tmp_path):
+    """The audit log is sealed with a fixed test key and checkpointed in this test's folder,
+    so nothing is written under the repository's var/ folder."""
+    settings.AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789abcdef"
+    settings.AUDIT_KEY_FILE = tmp_path / "audit_key"
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit"
+    settings.AUDIT_CHECKPOINT_TO_STORE = False

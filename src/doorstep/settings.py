@@ -321,6 +321,19 @@ CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
 CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
 CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "60"))
 
+# The audit log (see docs/configuration.md and docs/security.md). Records are sealed into an
+# HMAC-SHA256 chain with a key kept outside the database: AUDIT_KEY, or the key file (made 0600 on
+# first use only with DEBUG on; without DEBUG a missing key stops sealing). Signed checkpoints of
+# the chain go to an append-only file in AUDIT_CHECKPOINT_DIR, and to the evidence store too when
+# AUDIT_CHECKPOINT_TO_STORE is on. Records wait AUDIT_SEAL_GRACE_SECONDS behind a gap in the ids
+# (a transaction still open) before they are sealed past it.
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+AUDIT_KEY_FILE = Path(os.environ.get("AUDIT_KEY_FILE", DATA_DIR / "audit_key"))
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit"))
+AUDIT_CHECKPOINT_TO_STORE = env_bool("AUDIT_CHECKPOINT_TO_STORE")
+AUDIT_CHECKPOINT_HOURS = float(os.environ.get("AUDIT_CHECKPOINT_HOURS", "24"))
+AUDIT_SEAL_GRACE_SECONDS = float(os.environ.get("AUDIT_SEAL_GRACE_SECONDS", "10"))
+
 # Digital inclusion (see docs/configuration.md): the free learning course suggested after a skills
 # check, and after how many days a help request still waiting counts as waiting too long.
 INCLUSION_LEARNING_URL = os.environ.get("INCLUSION_LEARNING_URL", "https://www.learnmyway.com/")

@@ -16,3 +16,4 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Roles are configuration kept in code: every migrate brings the groups up to date.
         post_migrate.connect(_sync_roles, dispatch_uid="doorstep.sync_roles")
+        from . import checks  # noqa: F401 - registers the start-up checks for the keys

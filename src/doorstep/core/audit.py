@@ -1,7 +1,12 @@
 """Writing and checking the audit log.
 
-Each record carries the hash of the one before it, so changing or removing a record in the
-database breaks the chain at that point, which `manage.py verify_audit` reports.
+`record()` appends a row in the caller's transaction and takes no shared lock. Shortly after,
+a background task seals new records into an HMAC-SHA256 chain with a key kept outside the
+database, and writes a signed checkpoint outside the database (core.sealing,
+core.checkpoints). `verify_chain()` (`manage.py verify_audit`) checks every sealed record's
+HMAC and link and compares the database with the newest checkpoint, so a record that was
+changed, inserted or removed, a chain recomputed without the key, and an older copy of the
+database put back all show.
 """
 
 from collections.abc import Iterable
@@ -10,10 +15,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.http import HttpRequest
 
-from .models import AuditChainHead, AuditEvent
+from . import checkpoints, sealing, tasks
+from .models import AuditEvent
 
-GENESIS_HASH = "0" * 64
-# Reported as the broken record when the chain is intact but shorter than its head says.
+GENESIS_HASH = sealing.GENESIS_HASH
+# Reported as the broken record when the chain is intact but shorter than its checkpoint says.
 TAIL_REMOVED = -1
 
 
@@ -23,7 +29,6 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-@transaction.atomic
 def record(
     *,
     actor,
@@ -35,10 +40,7 @@ def record(
     detail: str = "",
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Append one record to the chain. Call inside the transaction that made the change."""
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        pk=1, defaults={"last_hash": GENESIS_HASH}
-    )
+    """Append one record. Call inside the transaction that made the change."""
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
         actor=actor if is_person else None,
@@ -50,11 +52,9 @@ def record(
         fields=sorted(fields),
         detail=detail[:500],
         ip_address=client_ip(request),
-        previous_hash=head.last_hash,
     )
-    event.hash = event.compute_hash()
     event.save()
-    AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash)
+    transaction.on_commit(tasks.seal_soon)
     return event
 
 
@@ -63,24 +63,65 @@ class ChainReport:
     checked: int
     broken_at: int | None = None
     reason: str = ""
+    unsealed: int = 0
+    checkpoint: checkpoints.Checkpoint | None = None
 
     @property
     def ok(self) -> bool:
         return self.broken_at is None
 
 
-def verify_chain() -> ChainReport:
-    """Walk the log oldest first, recomputing every hash and link."""
+def _walk(key: bytes, anchor: checkpoints.Checkpoint | None) -> tuple[ChainReport, str | None]:
+    """Check every sealed record in chain order; returns the report and the HMAC at the anchor."""
     expected_previous = GENESIS_HASH
     checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.previous_hash != expected_previous:
-            return ChainReport(checked, event.id, "does not follow the record before it")
-        if event.compute_hash() != event.hash:
-            return ChainReport(checked, event.id, "has been changed since it was written")
+    at_anchor = None
+    sealed = AuditEvent.objects.filter(seal__isnull=False).order_by("seal")
+    for event in sealed.iterator(chunk_size=2000):
+        if event.seal != checked + 1 or event.previous_hash != expected_previous:
+            return ChainReport(checked, event.id, "does not follow the record before it"), None
+        if event.compute_mac(key) != event.hash:
+            return ChainReport(checked, event.id, "has been changed since it was written"), None
         expected_previous = event.hash
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head and head.last_hash != expected_previous:
-        return ChainReport(checked, TAIL_REMOVED, "the newest records have been removed")
-    return ChainReport(checked)
+        if anchor is not None and checked == anchor.count:
+            at_anchor = (event.id, event.hash)
+    return ChainReport(checked), at_anchor
+
+
+def _compare(report: ChainReport, anchor, at_anchor) -> ChainReport:
+    if anchor is None:
+        if report.checked:
+            report.broken_at = TAIL_REMOVED
+            report.reason = "there is no checkpoint for the sealed records"
+        return report
+    if report.checked < anchor.count:
+        report.broken_at = TAIL_REMOVED
+        report.reason = (
+            f"the newest records have been removed, or the database is older than the "
+            f"checkpoint of {anchor.at} ({anchor.count} records)"
+        )
+    elif at_anchor != (anchor.last_id, anchor.head):
+        report.broken_at = anchor.last_id
+        report.reason = f"does not match the checkpoint of {anchor.at}"
+    return report
+
+
+def verify_chain(*, seal_first: bool = True) -> ChainReport:
+    """Seal what is ready, then check the whole chain against the newest checkpoint."""
+    if seal_first:
+        try:
+            sealing.seal()
+        except sealing.AuditIntegrityError:
+            pass  # the checks below say exactly what is wrong
+    key = checkpoints.audit_key()
+    try:
+        anchor = checkpoints.newest(key)
+    except checkpoints.CheckpointForged as error:
+        return ChainReport(0, TAIL_REMOVED, str(error))
+    report, at_anchor = _walk(key, anchor)
+    report.checkpoint = anchor
+    report.unsealed = AuditEvent.objects.filter(seal__isnull=True).count()
+    if not report.ok:
+        return report
+    return _compare(report, anchor, at_anchor)

@@ -1,6 +1,7 @@
 """Staff, teams, the audit log and the resident timeline: what every capability builds on."""
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -87,9 +88,20 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("Audit records cannot be deleted")
 
+    def _write_seal(self, pk: int, *, seal: int, previous_hash: str, hash: str) -> int:
+        """The sealer's one write: the seal fields of a record not sealed yet."""
+        unsealed = self.filter(pk=pk, seal__isnull=True)
+        return models.QuerySet.update(unsealed, seal=seal, previous_hash=previous_hash, hash=hash)
+
 
 class AuditEvent(models.Model):
-    """One thing a person or system did, chained by hash to the record before it."""
+    """One thing a person or system did.
+
+    Written without a hash (appends take no shared lock); the sealer (core.sealing) then gives
+    each record, in id order, its place in the chain (`seal`, 1, 2, 3, ...) and an HMAC-SHA256
+    (`hash`) of its content and the previous record's HMAC (`previous_hash`), with a key kept
+    outside the database.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
@@ -117,8 +129,10 @@ class AuditEvent(models.Model):
     fields = models.JSONField(default=list, blank=True)
     detail = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Empty until sealed.
+    previous_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    seal = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -135,8 +149,8 @@ class AuditEvent(models.Model):
             raise PermissionError("Audit records cannot be changed")
         super().save(*args, **kwargs)
 
-    def compute_hash(self) -> str:
-        payload = {
+    def _content(self) -> dict:
+        return {
             "at": self.at.isoformat(),
             "actor": self.actor_id,
             "actor_label": self.actor_label,
@@ -149,15 +163,25 @@ class AuditEvent(models.Model):
             "ip_address": self.ip_address,
             "previous_hash": self.previous_hash,
         }
-        encoded = json.dumps(payload, sort_keys=True, default=str).encode()
+
+    def compute_hash(self) -> str:
+        """An unkeyed SHA-256 of the content (anyone can recompute it: not the seal)."""
+        encoded = json.dumps(self._content(), sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()
+
+    def compute_mac(self, key: bytes) -> str:
+        """The keyed seal: HMAC-SHA256 of the content, id, place in the chain and previous MAC."""
+        payload = {**self._content(), "id": self.pk, "seal": self.seal}
+        encoded = json.dumps(payload, sort_keys=True, default=str).encode()
+        return hmac.new(key, encoded, hashlib.sha256).hexdigest()
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit records cannot be deleted")
 
 
 class AuditChainHead(models.Model):
-    """A single row holding the latest hash; locking it serialises appends to the chain."""
+    """The newest hash of the old unkeyed chain. No longer read or locked by the audit log:
+    the chain is anchored by signed checkpoints outside the database (core.checkpoints)."""
 
     last_hash = models.CharField(max_length=64)
 

@@ -62,6 +62,17 @@ def _generate_key_file(path: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def refuse_new_key_over_files(key_file: Path) -> None:
+    """Fail closed: a new key cannot read files stored with the lost one (restore it instead)."""
+    folder = Path(settings.EVIDENCE_LOCAL_DIR)
+    if folder.is_dir() and next(folder.rglob("*.enc"), None) is not None:
+        raise ImproperlyConfigured(
+            f"Evidence files are stored in {folder} but their key file {key_file} is missing. "
+            "Restore the key (manage.py restore puts it back from a backup) or set "
+            "EVIDENCE_ENCRYPTION_KEYS; a new key could not read them, so none is made."
+        )
+
+
 def encryption_keys() -> list[bytes]:
     """The configured keys, newest first; see the module docstring for the default."""
     configured = getattr(settings, "EVIDENCE_ENCRYPTION_KEYS", [])
@@ -76,6 +87,7 @@ def encryption_keys() -> list[bytes]:
             )
         key_file = Path(settings.EVIDENCE_KEY_FILE)
         if not key_file.exists():
+            refuse_new_key_over_files(key_file)
             _generate_key_file(key_file)
         keys = [line.strip().encode() for line in key_file.read_text().splitlines()]
         keys = [key for key in keys if key]

@@ -3,15 +3,29 @@ import sys
 from django.core.management.base import BaseCommand
 
 from doorstep.core.audit import TAIL_REMOVED, verify_chain
+from doorstep.core.checkpoints import AuditKeyMissing
 
 
 class Command(BaseCommand):
-    help = "Check that no audit record has been changed, removed or inserted since it was written."
+    help = (
+        "Seal new audit records, then check that no record has been changed, removed or "
+        "inserted since it was sealed, against the newest checkpoint."
+    )
 
     def handle(self, *args, **options):
-        report = verify_chain()
+        try:
+            report = verify_chain()
+        except AuditKeyMissing as error:
+            self.stderr.write(f"Audit log not checked: {error}")
+            sys.exit(2)
         if report.ok:
-            self.stdout.write(f"Audit log intact: {report.checked} records checked.")
+            anchor = report.checkpoint
+            self.stdout.write(
+                f"Audit log intact: {report.checked} records checked"
+                + (f", matching the checkpoint of {anchor.at}" if anchor else "")
+                + (f"; {report.unsealed} not sealed yet" if report.unsealed else "")
+                + "."
+            )
             return
         if report.broken_at == TAIL_REMOVED:
             self.stderr.write(

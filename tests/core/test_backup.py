@@ -111,7 +111,7 @@ def test_documents_without_their_key_stop_the_app_rather_than_get_a_new_key(
     with pytest.raises(ImproperlyConfigured, match="key file .* is missing"):
         evidence_storage()
     assert not settings.EVIDENCE_KEY_FILE.exists()
-    from doorstep.core.checks import evidence_key_present
+    from doorstep.evidence.checks import evidence_key_present
 
     assert [error.id for error in evidence_key_present()] == ["doorstep.E001"]
 

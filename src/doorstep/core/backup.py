@@ -26,9 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from doorstep.evidence.storage import encryption_keys, evidence_storage
-
-from . import checkpoints, keyfiles, sealing
+from . import checkpoints, file_stores, keyfiles, sealing
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
@@ -121,7 +119,7 @@ def _backup_postgresql(target: Path) -> dict[str, int]:
 
 
 def _copy_store(target: Path) -> list[str]:
-    store = evidence_storage().inner
+    store = file_stores.document_store().inner()
     names = stored_names(store)
     for name in names:
         with store.open(name, "rb") as handle:
@@ -136,7 +134,7 @@ def _copy_keys(target: Path) -> list[str]:
     if not os.environ.get("SECRET_KEY") and secret_file.exists():
         keyfiles.write_private(target / "secret_key", secret_file.read_bytes())
         written.append("secret_key")
-    evidence = b"\n".join(encryption_keys()) + b"\n"
+    evidence = b"\n".join(file_stores.document_store().keys()) + b"\n"
     keyfiles.write_private(target / "evidence_keys", evidence)
     keyfiles.write_private(target / "audit_key", checkpoints.audit_key() + b"\n")
     return [*written, "evidence_keys", "audit_key"]

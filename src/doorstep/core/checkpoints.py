@@ -28,9 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from doorstep.evidence.storage import evidence_storage
-
-from . import keyfiles
+from . import file_stores, keyfiles
 
 HEAD_FILE = "head.json"
 LOG_FILE = "checkpoints.jsonl"
@@ -139,7 +137,7 @@ def _read_log() -> list[Checkpoint]:
 def _read_store() -> list[Checkpoint]:
     if not getattr(settings, "AUDIT_CHECKPOINT_TO_STORE", False):
         return []
-    store = evidence_storage().inner
+    store = file_stores.document_store().inner()
     try:
         names = sorted(store.listdir(STORE_FOLDER)[1])
     except FileNotFoundError:
@@ -187,4 +185,4 @@ def save(checkpoint: Checkpoint, *, log: bool) -> None:
         if getattr(settings, "AUDIT_CHECKPOINT_TO_STORE", False):
             stamp = checkpoint.written_at.strftime("%Y%m%dT%H%M%S%f")
             name = f"{STORE_FOLDER}/{checkpoint.count:015d}-{stamp}.json"
-            evidence_storage().inner.save(name, ContentFile(checkpoint.line().encode()))
+            file_stores.document_store().inner().save(name, ContentFile(checkpoint.line().encode()))

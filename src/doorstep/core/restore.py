@@ -20,9 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
-from doorstep.evidence.storage import EncryptedStorage, encryption_keys, evidence_storage
-
-from . import audit, checkpoints, keyfiles
+from . import audit, checkpoints, file_stores, keyfiles
 from .backup import (
     MANIFEST,
     BackupError,
@@ -111,7 +109,7 @@ def _restore_database(source: Path, manifest: dict) -> None:
 
 
 def _restore_store(source: Path, manifest: dict) -> None:
-    store = evidence_storage().inner
+    store = file_stores.document_store().inner()
     for name in manifest["store_files"]:
         if store.exists(name):
             store.delete(name)
@@ -194,11 +192,10 @@ def check_restore(source: Path) -> RestoreCheck:
         found = result.counts.get(table, 0)
         if found != expected:
             result.count_differences[table] = (expected, found)
-    # A storage built now, with the keys as they are on disk now (no cached key).
-    storage = EncryptedStorage(evidence_storage().inner, encryption_keys())
+    read_with_current_keys = file_stores.document_store().read_with_current_keys
     for name in manifest["documents"]:
         try:
-            storage.read_bytes(name)
+            read_with_current_keys(name)
             result.documents_readable += 1
         except Exception:  # noqa: BLE001 - any failure to read is what we report
             result.unreadable.append(name)

@@ -7,12 +7,23 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Document evidence"
 
     def ready(self):
-        from doorstep.core import health, resident_moves, timeline
+        from doorstep.core import file_stores, health, resident_moves, timeline
         from doorstep.messaging import cohorts, nudges
 
-        from . import queries, scanning, services
+        from . import checks, queries, scanning, services, storage  # noqa: F401 - checks registers
 
         health.CHECKS["virus_scanner"] = scanning.health_check
+        # Backups, restores and audit checkpoints reach the document store through core.
+        file_stores.register(
+            file_stores.FileStore(
+                inner=lambda: storage.evidence_storage().inner,
+                keys=storage.encryption_keys,
+                # Built now with the keys on disk now, not the cached storage's keys.
+                read_with_current_keys=lambda name: storage.EncryptedStorage(
+                    storage.evidence_storage().inner, storage.encryption_keys()
+                ).read_bytes(name),
+            )
+        )
 
         timeline.register_kind("evidence", "Documents")
         # Reminders stop as soon as nothing is left to send (checked again at send time).

@@ -1,8 +1,14 @@
 """Reads for cases, tasks and the work queues."""
 
+import re
+
 from django.db.models import F, Q, QuerySet
 
+from doorstep.core.validators import looks_like_postcode
+
 from .models import Case, Task
+
+CASE_REFERENCE_RE = re.compile(r"^[A-Z]{1,4}-?\d{1,10}$", re.IGNORECASE)
 
 
 def open_cases_for_resident(resident_id: int) -> list[Case]:
@@ -19,6 +25,11 @@ def open_tasks_for_resident(resident_id: int) -> list[Task]:
         .select_related("case", "assignee")
         .order_by(F("due_date").asc(nulls_last=True), "id")
     )
+
+
+def looks_like_case_reference(text: str) -> bool:
+    """Whether a search (spaces removed) is a case reference like HOU-000123 and not a postcode."""
+    return bool(CASE_REFERENCE_RE.match(text)) and not looks_like_postcode(text)
 
 
 def resident_ids_for_case_reference(reference: str) -> list[int]:

@@ -18,8 +18,8 @@ give the same answers.
 import datetime
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import permutations
 
 from django.core.exceptions import ValidationError
@@ -37,9 +37,18 @@ from doorstep.core.validators import (
 )
 
 from .models import Resident
+from .scoring import MIN_SIMILARITY, resident_score, term_similarity, trigrams, word_similarity
 
-# A typed word must be at least this close to a name to count as a match.
-MIN_SIMILARITY = 0.6
+__all__ = [
+    "naive_search",
+    "parse_query",
+    "register_identifier_search",
+    "resident_score",
+    "search_residents",
+    "term_similarity",
+    "word_similarity",
+]
+
 # Names from the vocabulary kept per typed word; trigram candidates looked at per typed word.
 TERMS_PER_WORD = 10
 TERM_CANDIDATES = 200
@@ -49,7 +58,6 @@ RESIDENT_CANDIDATES = 1000
 MAX_LOOKUP_WORDS = 3
 
 RESIDENT_REFERENCE_RE = re.compile(r"^R(\d{1,9})$", re.IGNORECASE)
-CASE_REFERENCE_RE = re.compile(r"^[A-Z]{1,4}-?\d{1,10}$", re.IGNORECASE)
 
 MONTHS = {
     name: number
@@ -121,6 +129,28 @@ def naive_search(query: str, *, limit: int = 50) -> list[Resident]:
 # --- Identifiers that make up the whole query ------------------------------------------------
 
 
+@dataclass(frozen=True)
+class IdentifierSearch:
+    looks_like: Callable[[str], bool]
+    resident_ids: Callable[[str], list[int]]
+
+
+# Identifiers other capabilities give residents (a case reference...), by name.
+_IDENTIFIER_SEARCHES: dict[str, IdentifierSearch] = {}
+
+
+def register_identifier_search(
+    *, name: str, looks_like: Callable[[str], bool], resident_ids: Callable[[str], list[int]]
+) -> None:
+    """A kind of identifier a capability gives residents, found from the search box.
+
+    `looks_like(text)` says whether the whole query (spaces removed) is one; `resident_ids(text)`
+    returns the residents it belongs to. Checked after NI numbers and resident references and
+    before phone numbers, in the order registered. Capabilities register in AppConfig.ready().
+    """
+    _IDENTIFIER_SEARCHES[name] = IdentifierSearch(looks_like, resident_ids)
+
+
 def _exact_identifier_ids(text: str) -> list[int] | None:
     """Ids for a query that is one identifier, or None when the text is not one."""
     compact = text.replace(" ", "")
@@ -129,10 +159,9 @@ def _exact_identifier_ids(text: str) -> list[int] | None:
         return _ids_where(Q(national_insurance_number=number))
     if match := RESIDENT_REFERENCE_RE.match(compact):
         return _ids_where(Q(pk=int(match.group(1))))
-    if CASE_REFERENCE_RE.match(compact) and not looks_like_postcode(compact):
-        from doorstep.cases.queries import resident_ids_for_case_reference
-
-        return _ids_where(Q(pk__in=resident_ids_for_case_reference(compact)))
+    for search in _IDENTIFIER_SEARCHES.values():
+        if search.looks_like(compact):
+            return _ids_where(Q(pk__in=search.resident_ids(compact)))
     if looks_like_phone(text):
         number = _phone_or_none(text)
         return _ids_where(Q(phones__number=number)) if number else []
@@ -352,7 +381,7 @@ def _similar_terms(word: str) -> dict[str, float]:
         sql = "SELECT term FROM residents_name_term ORDER BY term <-> %s LIMIT %s"
         params: list = [word, TERM_CANDIDATES]
     else:
-        grams = sorted(_trigrams(word))
+        grams = sorted(trigrams(word))
         # Count the trigrams each name shares with the word (as pg_trgm does), closest first.
         matches = " UNION ALL ".join(
             "SELECT rowid FROM residents_name_term_fts WHERE residents_name_term_fts MATCH %s"
@@ -394,77 +423,3 @@ def _placeholders(values) -> str:
 def _load(ids: list[int]) -> list[Resident]:
     residents = Resident.objects.in_bulk(ids)
     return [residents[pk] for pk in ids if pk in residents]
-
-
-# --- Scoring: one function for every database ------------------------------------------------
-
-
-def _trigrams(word: str) -> set[str]:
-    padded = f"  {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def _edit_distance(a: str, b: str, most: int) -> int:
-    """Optimal string alignment distance (insertions, deletions, changes and swaps), or
-    `most + 1` as soon as it is sure to be more than `most`."""
-    previous_previous: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous_previous[j - 2] + 1)
-        if min(current) > most:
-            return most + 1
-        previous_previous, previous = previous, current
-    return previous[-1]
-
-
-@lru_cache(maxsize=65536)
-def word_similarity(typed: str, name: str) -> float:
-    """How well a typed word matches one word of a name, from 0 to 1.
-
-    The best of: shared trigrams (catches longer misspellings), edit distance (catches a
-    slip in a short name: "jon" and "john" share no three letters), and the start of the
-    name ("smi" for "smith").
-    """
-    if typed == name:
-        return 1.0
-    if len(typed) == 1:
-        return 0.9 if name.startswith(typed) else 0.0
-    a, b = _trigrams(typed), _trigrams(name)
-    shared = len(a & b)
-    score = shared / (len(a) + len(b) - shared)
-    longest = max(len(typed), len(name))
-    # Below MIN_SIMILARITY the exact figure does not matter, so give up early.
-    most = int(longest * (1 - MIN_SIMILARITY))
-    if abs(len(typed) - len(name)) <= most:
-        score = max(score, 1 - _edit_distance(typed, name, most) / longest)
-    if len(typed) >= 3 and name.startswith(typed):
-        score = max(score, 0.5 + 0.4 * len(typed) / len(name))
-    return score
-
-
-def _name_words(name: str) -> list[str]:
-    name = name.casefold()
-    words = [word for word in re.split(r"[\s-]+", name) if word]
-    return [name, *words] if len(words) > 1 else words
-
-
-def term_similarity(typed: str, term: str) -> float:
-    return max((word_similarity(typed, word) for word in _name_words(term)), default=0.0)
-
-
-def resident_score(words: list[str], first_name: str, last_name: str) -> float | None:
-    """The mean of each typed word's best match in the resident's names, or None if any
-    typed word matches nothing. Word order does not matter: "Smith John" finds John Smith."""
-    names = _name_words(first_name) + _name_words(last_name)
-    total = 0.0
-    for word in words:
-        best = max((word_similarity(word, name) for name in names), default=0.0)
-        if best < MIN_SIMILARITY:
-            return None
-        total += best
-    return total / len(words)

@@ -4,9 +4,10 @@ import re
 
 from django.db.models import F, Q, QuerySet
 
+from doorstep.core.models import Team
 from doorstep.core.validators import looks_like_postcode
 
-from .models import Case, Task
+from .models import Case, CaseNote, Task
 
 CASE_REFERENCE_RE = re.compile(r"^[A-Z]{1,4}-?\d{1,10}$", re.IGNORECASE)
 
@@ -80,3 +81,20 @@ def staff_has_case_link(staff, resident_id: int) -> bool:
         .filter(Q(owner=staff) | Q(team__in=staff.teams.all()))
         .exists()
     )
+
+
+def tasks_of(case: Case) -> QuerySet[Task]:
+    return case.tasks.select_related("assignee")
+
+
+def recent_notes_of(case: Case, count: int = 50) -> QuerySet[CaseNote]:
+    return case.notes.select_related("author")[:count]
+
+
+def is_member(staff, team: Team) -> bool:
+    return staff.teams.filter(pk=team.pk).exists()
+
+
+def teams_for_work_queue(staff) -> list[Team]:
+    """The member of staff's teams, or the first team for someone in none (an administrator)."""
+    return list(staff.teams.all()) or list(Team.objects.all()[:1])

@@ -5,6 +5,7 @@ Call `record_change` inside the transaction that made the change, so all three a
 none is. Services call it; views and API routes never write audit records themselves.
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ class Timeline:
     body: str = ""
     source: models.Model | None = None
     url: str = ""
+    # When it happened, if not now (a record of something done earlier).
+    occurred_at: datetime.datetime | None = None
 
 
 @dataclass
@@ -73,6 +76,7 @@ def record_change(
             actor=actor,
             source=timeline_event.source,
             url=timeline_event.url,
+            occurred_at=timeline_event.occurred_at,
         )
     if event is not None:
         written.event = service_events.record(**event)

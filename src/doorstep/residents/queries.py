@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Flag, HouseholdMember, ImportJob, Resident
+from .models import ExternalIdentifier, Flag, HouseholdMember, ImportJob, Resident
 
 
 def live_residents() -> QuerySet[Resident]:
@@ -39,3 +39,12 @@ def household_members(resident: Resident) -> list[HouseholdMember]:
 
 def recent_import_jobs(count: int = 10) -> list[ImportJob]:
     return list(ImportJob.objects.select_related("created_by")[:count])
+
+
+def identifiers_from(source: str) -> list[tuple[str, int]]:
+    """(identifier, resident id) for every live resident known to another system by `source`."""
+    return list(
+        ExternalIdentifier.objects.filter(source=source, resident__merged_into=None).values_list(
+            "value", "resident_id"
+        )
+    )

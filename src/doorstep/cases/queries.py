@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 
 from doorstep.core.models import Team
 from doorstep.core.validators import looks_like_postcode
@@ -98,3 +98,45 @@ def is_member(staff, team: Team) -> bool:
 def teams_for_work_queue(staff) -> list[Team]:
     """The member of staff's teams, or the first team for someone in none (an administrator)."""
     return list(staff.teams.all()) or list(Team.objects.all()[:1])
+
+
+# --- Work queues now, for management information -------------------------------------------
+
+
+def _open_work(team_id: int | None) -> QuerySet[Task]:
+    """Tasks not done on open cases, in one team or all."""
+    tasks = Task.objects.filter(is_done=False, case__status__in=Case.OPEN_STATUSES)
+    if team_id is not None:
+        tasks = tasks.filter(case__team_id=team_id)
+    return tasks
+
+
+def open_task_count(*, team_id: int | None = None) -> int:
+    return _open_work(team_id).count()
+
+
+def oldest_open_task_created(*, team_id: int | None = None):
+    """When the oldest open task was created, or None when there is none."""
+    return _open_work(team_id).aggregate(oldest=Min("created_at"))["oldest"]
+
+
+def open_tasks_created_by_team(*, team_id: int | None = None) -> list[tuple[str, int, list]]:
+    """(team name, open tasks, when each was created) for each team with open tasks, by name."""
+    teams = (
+        _open_work(team_id)
+        .values("case__team_id", team_name=F("case__team__name"))
+        .annotate(n=Count("id"))
+        .order_by("team_name")
+    )
+    return [
+        (
+            team["team_name"],
+            team["n"],
+            list(
+                _open_work(team_id)
+                .filter(case__team_id=team["case__team_id"])
+                .values_list("created_at", flat=True)
+            ),
+        )
+        for team in teams
+    ]

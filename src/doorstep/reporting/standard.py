@@ -6,8 +6,9 @@ Registered from ReportingConfig.ready(). How each is computed is in docs/reporti
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Min
 from django.utils import timezone
+
+from doorstep.cases import queries as case_queries
 
 from . import figures
 from .figures import NO_DATA, Result, ratio
@@ -249,21 +250,12 @@ def inclusion_take_up(data: PeriodData) -> Result:
 # --- Work queues (now, from cases) -------------------------------------------------------------------
 
 
-def _open_tasks(data: PeriodData):
-    from doorstep.cases.models import Case, Task
-
-    tasks = Task.objects.filter(is_done=False, case__status__in=Case.OPEN_STATUSES)
-    if data.scope.team_id is not None:
-        tasks = tasks.filter(case__team_id=data.scope.team_id)
-    return tasks
-
-
 def open_tasks(data: PeriodData) -> Result:
-    return figures.count(_open_tasks(data).count())
+    return figures.count(case_queries.open_task_count(team_id=data.scope.team_id))
 
 
 def oldest_task(data: PeriodData) -> Result:
-    oldest = _open_tasks(data).aggregate(oldest=Min("created_at"))["oldest"]
+    oldest = case_queries.oldest_open_task_created(team_id=data.scope.team_id)
     if oldest is None:
         return NO_DATA
     return Result((timezone.now() - oldest).total_seconds(), volume=1)
@@ -272,18 +264,7 @@ def oldest_task(data: PeriodData) -> Result:
 def queue_ages_by_team(data: PeriodData) -> list[tuple[str, Result]]:
     now = timezone.now()
     rows = []
-    teams = (
-        _open_tasks(data)
-        .values("case__team_id", team_name=F("case__team__name"))
-        .annotate(n=Count("id"))
-        .order_by("team_name")
-    )
-    for team in teams:
-        created = list(
-            _open_tasks(data)
-            .filter(case__team_id=team["case__team_id"])
-            .values_list("created_at", flat=True)
-        )
+    for name, count, created in case_queries.open_tasks_created_by_team(team_id=data.scope.team_id):
         ages = [int((now - moment).total_seconds()) for moment in created]
-        rows.append((team["team_name"], Result(figures.percentile(ages, 50), volume=team["n"])))
+        rows.append((name, Result(figures.percentile(ages, 50), volume=count)))
     return rows

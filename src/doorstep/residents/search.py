@@ -1,9 +1,9 @@
 """Finding residents from one search box.
 
 `search_residents(text)` is the only entry point: views, the API and the benchmarks call it.
-It works out what the text looks like (NI number, phone, case or resident reference, postcode,
-date of birth, names, or names with a date of birth or postcode) and returns live (not merged)
-residents, best match first.
+It works out what the text looks like (NI number, phone, resident reference, an identifier
+another capability registers such as a case reference, postcode, date of birth, names, or names
+with a date of birth or postcode) and returns live (not merged) residents, best match first.
 
 Names are matched in two steps (docs/decisions/0002-search.md):
 1. each word typed is compared with the vocabulary of distinct first and last names
@@ -15,32 +15,30 @@ The database only finds candidates; every decision is made here, so SQLite and P
 give the same answers.
 """
 
-import datetime
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import permutations
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
 
 from doorstep.core.validators import (
     looks_like_ni_number,
     looks_like_phone,
-    looks_like_postcode,
     normalise_ni_number,
     normalise_phone,
-    normalise_postcode,
 )
 
 from .models import Resident
+from .query_parsing import ParsedQuery, parse_query
 from .scoring import MIN_SIMILARITY, resident_score, term_similarity, trigrams, word_similarity
 
 __all__ = [
     "naive_search",
+    "ParsedQuery",
     "parse_query",
     "register_identifier_search",
     "resident_score",
@@ -58,51 +56,6 @@ RESIDENT_CANDIDATES = 1000
 MAX_LOOKUP_WORDS = 3
 
 RESIDENT_REFERENCE_RE = re.compile(r"^R(\d{1,9})$", re.IGNORECASE)
-
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-# Day first, as people write dates in the UK: 01/02/1980 is 1 February 1980.
-DATE_PATTERNS = [
-    (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), False),
-    (re.compile(r"\b(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})\b"), False),
-    (
-        re.compile(
-            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b",
-            re.IGNORECASE,
-        ),
-        True,
-    ),
-    (
-        re.compile(
-            rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b",
-            re.IGNORECASE,
-        ),
-        True,
-    ),
-]
-# A full postcode inside longer text, with or without its space.
-POSTCODE_IN_TEXT_RE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
-WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W\d_])?")
 
 
 def search_residents(query: str, *, limit: int = 50) -> list[Resident]:
@@ -196,50 +149,6 @@ def _name_order(row: tuple[int, str, str]) -> tuple[str, str, int]:
 
 
 # --- Dates, postcodes and names --------------------------------------------------------------
-
-
-@dataclass
-class ParsedQuery:
-    date_of_birth: datetime.date | None = None
-    postcode: str | None = None
-    words: list[str] = field(default_factory=list)
-    # Something was typed that is neither a name, a date nor a postcode.
-    unreadable: bool = False
-
-
-def parse_query(text: str) -> ParsedQuery:
-    parsed = ParsedQuery()
-    for pattern, named_month in DATE_PATTERNS:
-        match = pattern.search(text)
-        if not match:
-            continue
-        parsed.date_of_birth = _date_or_none(match, named_month)
-        if parsed.date_of_birth is None:
-            parsed.unreadable = True
-        text = text[: match.start()] + " " + text[match.end() :]
-        break
-    match = POSTCODE_IN_TEXT_RE.search(text)
-    if match and looks_like_postcode(match.group(1) + match.group(2)):
-        parsed.postcode = normalise_postcode(match.group(1) + match.group(2))
-        text = text[: match.start()] + " " + text[match.end() :]
-    leftover = WORD_RE.sub(" ", text)
-    if re.search(r"\w", leftover):
-        parsed.unreadable = True
-    parsed.words = list(dict.fromkeys(word.casefold() for word in WORD_RE.findall(text)))
-    return parsed
-
-
-def _date_or_none(match: re.Match, named_month: bool) -> datetime.date | None:
-    year = int(match.group("y"))
-    if year < 100:
-        # Two-digit years: "80" is 1980, "05" is 2005.
-        this_year = timezone.localdate().year
-        year += 2000 if 2000 + year <= this_year else 1900
-    month = MONTHS[match.group("m").lower()] if named_month else int(match.group("m"))
-    try:
-        return datetime.date(year, month, int(match.group("d")))
-    except ValueError:
-        return None
 
 
 def _parsed_search_ids(text: str, limit: int) -> list[int]:

@@ -206,7 +206,7 @@ def test_the_review_page_shows_both_records_side_by_side(admin_client_verified, 
     assert "Open cases" in page and "Notes" in page
     assert f'value="keep-{older.pk}"' in page and 'value="different"' in page
     sides = merging.sides_of(candidate)
-    assert [(side.open_cases, side.notes) for side in sides] == [(0, 1), (1, 1)]
+    assert [(dict(side.counts)["Open cases"], side.notes) for side in sides] == [(0, 1), (1, 1)]
     # Opening two residents' records is audited like any other read.
     assert AuditEvent.objects.filter(action="view", resident_id=older.pk).exists()
     assert AuditEvent.objects.filter(action="view", resident_id=newer.pk).exists()

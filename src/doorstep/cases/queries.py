@@ -1,8 +1,15 @@
 """Reads for cases, tasks and the work queues."""
 
-from django.db.models import F, Q, QuerySet
+import re
 
-from .models import Case, Task
+from django.db.models import Count, F, Min, Q, QuerySet
+
+from doorstep.core.models import Team
+from doorstep.core.validators import looks_like_postcode
+
+from .models import Case, CaseNote, Task
+
+CASE_REFERENCE_RE = re.compile(r"^[A-Z]{1,4}-?\d{1,10}$", re.IGNORECASE)
 
 
 def open_cases_for_resident(resident_id: int) -> list[Case]:
@@ -19,6 +26,11 @@ def open_tasks_for_resident(resident_id: int) -> list[Task]:
         .select_related("case", "assignee")
         .order_by(F("due_date").asc(nulls_last=True), "id")
     )
+
+
+def looks_like_case_reference(text: str) -> bool:
+    """Whether a search (spaces removed) is a case reference like HOU-000123 and not a postcode."""
+    return bool(CASE_REFERENCE_RE.match(text)) and not looks_like_postcode(text)
 
 
 def resident_ids_for_case_reference(reference: str) -> list[int]:
@@ -69,3 +81,62 @@ def staff_has_case_link(staff, resident_id: int) -> bool:
         .filter(Q(owner=staff) | Q(team__in=staff.teams.all()))
         .exists()
     )
+
+
+def tasks_of(case: Case) -> QuerySet[Task]:
+    return case.tasks.select_related("assignee")
+
+
+def recent_notes_of(case: Case, count: int = 50) -> QuerySet[CaseNote]:
+    return case.notes.select_related("author")[:count]
+
+
+def is_member(staff, team: Team) -> bool:
+    return staff.teams.filter(pk=team.pk).exists()
+
+
+def teams_for_work_queue(staff) -> list[Team]:
+    """The member of staff's teams, or the first team for someone in none (an administrator)."""
+    return list(staff.teams.all()) or list(Team.objects.all()[:1])
+
+
+# --- Work queues now, for management information -------------------------------------------
+
+
+def _open_work(team_id: int | None) -> QuerySet[Task]:
+    """Tasks not done on open cases, in one team or all."""
+    tasks = Task.objects.filter(is_done=False, case__status__in=Case.OPEN_STATUSES)
+    if team_id is not None:
+        tasks = tasks.filter(case__team_id=team_id)
+    return tasks
+
+
+def open_task_count(*, team_id: int | None = None) -> int:
+    return _open_work(team_id).count()
+
+
+def oldest_open_task_created(*, team_id: int | None = None):
+    """When the oldest open task was created, or None when there is none."""
+    return _open_work(team_id).aggregate(oldest=Min("created_at"))["oldest"]
+
+
+def open_tasks_created_by_team(*, team_id: int | None = None) -> list[tuple[str, int, list]]:
+    """(team name, open tasks, when each was created) for each team with open tasks, by name."""
+    teams = (
+        _open_work(team_id)
+        .values("case__team_id", team_name=F("case__team__name"))
+        .annotate(n=Count("id"))
+        .order_by("team_name")
+    )
+    return [
+        (
+            team["team_name"],
+            team["n"],
+            list(
+                _open_work(team_id)
+                .filter(case__team_id=team["case__team_id"])
+                .values_list("created_at", flat=True)
+            ),
+        )
+        for team in teams
+    ]

@@ -7,11 +7,44 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from doorstep.core import audit, timeline
+from doorstep.core import audit
+from doorstep.core.changes import Timeline, record_change
 from doorstep.core.models import Staff, Team
 from doorstep.residents.models import Resident
 
+from . import access
 from .models import Case, CaseNote, CaseType, Task
+
+_OBJECT_TYPES = {Case: "case", Task: "task", CaseNote: "case_note"}
+
+
+def _record(
+    *,
+    actor,
+    action: str,
+    thing: Case | Task | CaseNote,
+    case: Case,
+    fields: list[str],
+    request: HttpRequest | None,
+    summary: str,
+    kind: str = "case",
+    detail: str = "",
+    body: str = "",
+) -> None:
+    """The audit record and the timeline event (linked to the case's page) of one change."""
+    record_change(
+        actor=actor,
+        action=action,
+        object_type=_OBJECT_TYPES[type(thing)],
+        object_id=thing.pk,
+        resident_id=case.resident_id,
+        fields=fields,
+        summary=detail,
+        request=request,
+        timeline_event=Timeline(
+            kind=kind, summary=summary, body=body, source=thing, url=case.get_absolute_url()
+        ),
+    )
 
 
 def _next_reference(case_type: CaseType) -> str:
@@ -50,23 +83,15 @@ def open_case(
         due_date=due_date,
         reference=_next_reference(case_type),
     )
-    audit.record(
+    _record(
         actor=actor,
         action="create",
-        object_type="case",
-        object_id=case.pk,
-        resident_id=resident.pk,
+        thing=case,
+        case=case,
         fields=["case_type", "team", "owner", "summary", "due_date"],
         request=request,
-    )
-    timeline.add_event(
-        resident_id=resident.pk,
-        kind="case",
-        actor=actor,
-        source=case,
         summary=f"{case_type.name} case {case.reference} opened",
         body=case.summary,
-        url=case.get_absolute_url(),
     )
     return case
 
@@ -84,22 +109,14 @@ def change_case_status(
     case.status = status
     case.closed_at = timezone.now() if status == Case.Status.CLOSED else None
     case.save(update_fields=["status", "closed_at"])
-    audit.record(
+    _record(
         actor=actor,
         action="update",
-        object_type="case",
-        object_id=case.pk,
-        resident_id=case.resident_id,
+        thing=case,
+        case=case,
         fields=["status"],
-        detail=f"{old} to {case.get_status_display()}",
         request=request,
-    )
-    timeline.add_event(
-        resident_id=case.resident_id,
-        kind="case",
-        actor=actor,
-        source=case,
-        url=case.get_absolute_url(),
+        detail=f"{old} to {case.get_status_display()}",
         summary=f"Case {case.reference}: {old} to {case.get_status_display()}",
     )
     return case
@@ -110,28 +127,20 @@ def reassign_case(
     *, actor, case: Case, owner: Staff | None, request: HttpRequest | None = None
 ) -> Case:
     """Give a case to another member of its team (team leaders and administrators)."""
-    if not actor.has_perm("cases.reassign_work"):
+    if not access.can_reassign_work(actor):
         raise PermissionDenied("Only team leaders can reassign work")
     case = Case.objects.select_for_update().get(pk=case.pk)
     if owner is not None and not owner.teams.filter(pk=case.team_id).exists():
         raise ValidationError({"owner": [f"{owner} is not a member of {case.team}"]})
     case.owner = owner
     case.save(update_fields=["owner"])
-    audit.record(
+    _record(
         actor=actor,
         action="update",
-        object_type="case",
-        object_id=case.pk,
-        resident_id=case.resident_id,
+        thing=case,
+        case=case,
         fields=["owner"],
         request=request,
-    )
-    timeline.add_event(
-        resident_id=case.resident_id,
-        kind="case",
-        actor=actor,
-        source=case,
-        url=case.get_absolute_url(),
         summary=f"Case {case.reference} given to {owner or 'nobody'}",
     )
     return case
@@ -151,21 +160,14 @@ def add_task(
     if not title:
         raise ValidationError({"title": ["Enter what needs doing"]})
     task = Task.objects.create(case=case, title=title, due_date=due_date, assignee=assignee)
-    audit.record(
+    _record(
         actor=actor,
         action="create",
-        object_type="task",
-        object_id=task.pk,
-        resident_id=case.resident_id,
+        thing=task,
+        case=case,
         fields=["title", "due_date", "assignee"],
         request=request,
-    )
-    timeline.add_event(
-        resident_id=case.resident_id,
         kind="task",
-        actor=actor,
-        source=task,
-        url=case.get_absolute_url(),
         summary=f"Task added to {case.reference}: {title}",
     )
     return task
@@ -178,21 +180,14 @@ def complete_task(*, actor, task: Task, request: HttpRequest | None = None) -> T
         return task
     task.is_done, task.done_at, task.done_by = True, timezone.now(), actor
     task.save(update_fields=["is_done", "done_at", "done_by"])
-    audit.record(
+    _record(
         actor=actor,
         action="update",
-        object_type="task",
-        object_id=task.pk,
-        resident_id=task.case.resident_id,
+        thing=task,
+        case=task.case,
         fields=["is_done"],
         request=request,
-    )
-    timeline.add_event(
-        resident_id=task.case.resident_id,
         kind="task",
-        actor=actor,
-        source=task,
-        url=task.case.get_absolute_url(),
         summary=f"Task done: {task.title}",
     )
     return task
@@ -202,7 +197,7 @@ def complete_task(*, actor, task: Task, request: HttpRequest | None = None) -> T
 def reassign_task(
     *, actor, task: Task, assignee: Staff | None, request: HttpRequest | None = None
 ) -> Task:
-    if not actor.has_perm("cases.reassign_work"):
+    if not access.can_reassign_work(actor):
         raise PermissionDenied("Only team leaders can reassign work")
     task = Task.objects.select_for_update().select_related("case").get(pk=task.pk)
     if assignee is not None and not assignee.teams.filter(pk=task.case.team_id).exists():
@@ -227,23 +222,16 @@ def add_case_note(*, actor, case: Case, body: str, request: HttpRequest | None =
     if not body:
         raise ValidationError({"body": ["Enter the note"]})
     note = CaseNote.objects.create(case=case, body=body, author=actor)
-    audit.record(
+    _record(
         actor=actor,
         action="create",
-        object_type="case_note",
-        object_id=note.pk,
-        resident_id=case.resident_id,
+        thing=note,
+        case=case,
         fields=["body"],
         request=request,
-    )
-    timeline.add_event(
-        resident_id=case.resident_id,
         kind="note",
-        actor=actor,
-        source=note,
-        body=body,
-        url=case.get_absolute_url(),
         summary=f"Note added to case {case.reference}",
+        body=body,
     )
     return note
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from .models import Band
+from .tasks import recompute_estimates_task
 
 
 @admin.register(Band)
@@ -14,6 +15,4 @@ class BandAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        from .tasks import recompute_estimates_task
-
         transaction.on_commit(lambda: recompute_estimates_task.enqueue())

@@ -263,7 +263,44 @@ def estimate_all_days(
         as_of = datetime.date.fromordinal(max(let[0] for let in lettings))
     if as_of is None:
         return [_no_lettings(rank, size, register) for rank in band_ranks for size in bedroom_sizes]
-    today = as_of.toordinal()
+    tally = _tally(lettings, today=as_of.toordinal(), bedroom_sizes=bedroom_sizes)
+    results = []
+    for size in bedroom_sizes:
+        series = tally.monthly[size][: tally.covered]
+        spread = monthly_spread(series)
+        for rank in band_ranks:
+            results.append(
+                _group_estimate(
+                    tally,
+                    register,
+                    rank=rank,
+                    size=size,
+                    higher=[other for other in band_ranks if other < rank],
+                    as_of=as_of,
+                    series=series,
+                    spread=spread,
+                    minimum_lets=minimum_lets,
+                    z=z,
+                )
+            )
+    return results
+
+
+@dataclass
+class _Tally:
+    """The lettings counted once, for every group's estimate."""
+
+    monthly: dict[int, list[int]]  # lets per month back from as_of, by bedroom size
+    waits: dict[tuple[int, int], list[int]]  # days waited, by (band rank, size)
+    lets_year_size: dict[int, int]
+    lets_year_group: dict[tuple[int, int], int]
+    housed_joiners: dict[tuple[int, int], int]  # housed in the last year having joined in it
+    covered: int  # months of history the lettings cover
+
+
+def _tally(
+    lettings: list[tuple[int, int, int, int]], *, today: int, bedroom_sizes: Sequence[int]
+) -> _Tally:
     year_days = SUPPLY_MONTHS * DAYS_PER_MONTH
     monthly: dict[int, list[int]] = {size: [0] * HISTORY_MONTHS for size in bedroom_sizes}
     waits: dict[tuple[int, int], list[int]] = {}
@@ -291,50 +328,64 @@ def estimate_all_days(
             lets_year_group[key] = lets_year_group.get(key, 0) + 1
             if 0 <= today - effective < year_days:
                 housed_joiners[key] = housed_joiners.get(key, 0) + 1
-    covered = min(HISTORY_MONTHS, int((today - earliest) // DAYS_PER_MONTH) + 1)
-    results = []
-    for size in bedroom_sizes:
-        series = monthly[size][:covered]
-        spread = monthly_spread(series)
-        lets_year = lets_year_size.get(size, 0)
-        for rank in band_ranks:
-            key = (rank, size)
-            higher = [other for other in band_ranks if other < rank]
-            joined = sum(housed_joiners.get((other, size), 0) for other in higher)
-            if register.joined_last_year is not None:
-                joined += sum(register.joined_last_year.get((other, size), 0) for other in higher)
-            waiting = register.households.get(key, 0)
-            ahead = waiting + sum(register.households.get((other, size), 0) for other in higher)
-            supply = lets_year - joined
-            if supply <= 0:
-                queue = QueueEstimate(status=NO_SUPPLY)
-            elif lets_year < minimum_lets or covered < SUPPLY_MONTHS:
-                queue = QueueEstimate(status=THIN)
-            else:
-                queue = queue_wait(ahead=ahead, supply=supply, spread=spread, z=z)
-            group_waits = waits.get(key, [])
-            results.append(
-                GroupEstimate(
-                    band_rank=rank,
-                    bedrooms=size,
-                    as_of=as_of,
-                    months_of_data=covered,
-                    households_waiting=waiting,
-                    households_ahead=ahead,
-                    lets_last_year=lets_year,
-                    lets_in_band_last_year=lets_year_group.get(key, 0),
-                    lets_per_year=len(group_waits) * 12 / covered,
-                    joined_higher_last_year=joined,
-                    joiners_from_register=register.joined_last_year is not None,
-                    supply=supply,
-                    spread_per_month=spread,
-                    monthly_lets=series,
-                    historic=historic_wait(group_waits, minimum=minimum_lets),
-                    council_months=council_wait_months(position=ahead, supply=supply),
-                    queue=queue,
-                )
-            )
-    return results
+    return _Tally(
+        monthly=monthly,
+        waits=waits,
+        lets_year_size=lets_year_size,
+        lets_year_group=lets_year_group,
+        housed_joiners=housed_joiners,
+        covered=min(HISTORY_MONTHS, int((today - earliest) // DAYS_PER_MONTH) + 1),
+    )
+
+
+def _group_estimate(
+    tally: _Tally,
+    register: Register,
+    *,
+    rank: int,
+    size: int,
+    higher: list[int],
+    as_of: datetime.date,
+    series: list[int],
+    spread: float,
+    minimum_lets: int,
+    z: float,
+) -> GroupEstimate:
+    key = (rank, size)
+    covered = tally.covered
+    lets_year = tally.lets_year_size.get(size, 0)
+    joined = sum(tally.housed_joiners.get((other, size), 0) for other in higher)
+    if register.joined_last_year is not None:
+        joined += sum(register.joined_last_year.get((other, size), 0) for other in higher)
+    waiting = register.households.get(key, 0)
+    ahead = waiting + sum(register.households.get((other, size), 0) for other in higher)
+    supply = lets_year - joined
+    if supply <= 0:
+        queue = QueueEstimate(status=NO_SUPPLY)
+    elif lets_year < minimum_lets or covered < SUPPLY_MONTHS:
+        queue = QueueEstimate(status=THIN)
+    else:
+        queue = queue_wait(ahead=ahead, supply=supply, spread=spread, z=z)
+    group_waits = tally.waits.get(key, [])
+    return GroupEstimate(
+        band_rank=rank,
+        bedrooms=size,
+        as_of=as_of,
+        months_of_data=covered,
+        households_waiting=waiting,
+        households_ahead=ahead,
+        lets_last_year=lets_year,
+        lets_in_band_last_year=tally.lets_year_group.get(key, 0),
+        lets_per_year=len(group_waits) * 12 / covered,
+        joined_higher_last_year=joined,
+        joiners_from_register=register.joined_last_year is not None,
+        supply=supply,
+        spread_per_month=spread,
+        monthly_lets=series,
+        historic=historic_wait(group_waits, minimum=minimum_lets),
+        council_months=council_wait_months(position=ahead, supply=supply),
+        queue=queue,
+    )
 
 
 def _no_lettings(rank: int, size: int, register: Register) -> GroupEstimate:

@@ -4,24 +4,27 @@ import datetime
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from doorstep.core import audit, service_events, throttle, timeline
-from doorstep.residents.models import ExternalIdentifier
+from doorstep.core import actors, audit, throttle
+from doorstep.core.changes import Timeline, record_change
+from doorstep.residents import queries as resident_queries
 
-from . import estimator, importing, queries
+from . import importing, queries
 from .models import (
-    BEDROOM_SIZES,
     Application,
     Band,
-    Estimate,
     Letting,
     MakeupCount,
     Upload,
 )
+from .queries import register_for_estimates
+from .recompute import recompute_estimates
+from .tasks import recompute_estimates_task
+
+__all__ = ["recompute_estimates", "register_for_estimates"]
 
 # Residents are linked to their application by this identifier (see docs/housing.md).
 HOUSING_REGISTER_SOURCE = "Housing register"
@@ -90,7 +93,7 @@ def _rejected(*, actor, kind, filename, row_count, errors, request) -> Upload:
         row_count=row_count,
         error_count=len(errors),
         errors=[error.as_dict() for error in errors[: importing.MAX_ERRORS_KEPT]],
-        uploaded_by=_person(actor),
+        uploaded_by=actors.staff_or_none(actor),
     )
     audit.record(
         actor=actor,
@@ -114,7 +117,7 @@ def replace_rows(
         original_filename=filename[:200],
         status=Upload.Status.ACCEPTED,
         row_count=len(rows),
-        uploaded_by=_person(actor),
+        uploaded_by=actors.staff_or_none(actor),
     )
     model = _MODELS[kind]
     model.objects.all().delete()
@@ -132,8 +135,6 @@ def replace_rows(
         + (f"; {upload.linked_count} linked to residents" if kind == "applications" else ""),
         request=request,
     )
-    from .tasks import recompute_estimates_task
-
     transaction.on_commit(lambda: recompute_estimates_task.enqueue())
     return upload
 
@@ -142,9 +143,7 @@ def link_residents() -> int:
     """Link each application to the resident holding its register reference as an identifier."""
     by_reference = {
         value.upper(): resident_id
-        for value, resident_id in ExternalIdentifier.objects.filter(
-            source=HOUSING_REGISTER_SOURCE, resident__merged_into=None
-        ).values_list("value", "resident_id")
+        for value, resident_id in resident_queries.identifiers_from(HOUSING_REGISTER_SOURCE)
     }
     if not by_reference:
         return 0
@@ -156,134 +155,6 @@ def link_residents() -> int:
             changed.append(application)
     Application.objects.bulk_update(changed, ["resident"], batch_size=2000)
     return Application.objects.filter(resident__isnull=False).count()
-
-
-def _person(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-# --- Estimates -----------------------------------------------------------------------------
-
-
-def register_for_estimates(as_of: datetime.date | None) -> estimator.Register:
-    """The register make-up from the newer of the applications and the make-up uploads.
-
-    Counted in the database: the same figures as estimator.register_from_applications
-    (tests/housing/test_recompute.py checks they agree), without reading every application.
-    """
-    rank_of = dict(Band.objects.values_list("pk", "rank"))
-    latest = queries.current_uploads()
-    applications = latest.get(Upload.Kind.APPLICATIONS)
-    counts = latest.get(Upload.Kind.MAKEUP)
-    if counts is not None and (applications is None or counts.pk > applications.pk):
-        return estimator.Register(
-            households={
-                (rank_of[band_id], size): households
-                for band_id, size, households in MakeupCount.objects.values_list(
-                    "band_id", "bedrooms", "households"
-                )
-            },
-            joined_last_year=None,
-        )
-    as_of = as_of or timezone.localdate()
-    # In the last 12 months: 0 to 365 days before as_of (estimator._in_last_year).
-    recent = Q(
-        effective_date__lte=as_of,
-        effective_date__gte=as_of - datetime.timedelta(days=365),
-    )
-    households, joined = {}, {}
-    for row in Application.objects.values("band_id", "bedrooms").annotate(
-        households=Count("pk"), joined=Count("pk", filter=recent)
-    ):
-        key = (rank_of[row["band_id"]], row["bedrooms"])
-        households[key] = row["households"]
-        if row["joined"]:
-            joined[key] = row["joined"]
-    return estimator.Register(households=households, joined_last_year=joined)
-
-
-def _lettings_for_estimates(rank_of: dict[int, int]) -> list[tuple[int, int, int, int]]:
-    """(let_on, band rank, bedrooms, effective date) for every letting, dates as day numbers
-    (date.toordinal()): parsing 400,000 dates through the ORM would take most of the time."""
-    if connection.vendor == "sqlite":
-        day = "CAST(julianday({}) - 1721424.5 AS INTEGER)"
-    else:
-        day = "({} - DATE '0001-01-01' + 1)"
-    table = Letting._meta.db_table
-    sql = (
-        f"SELECT {day.format('let_on')}, band_id, bedrooms, {day.format('effective_date')} "  # noqa: S608 (no user input)
-        f"FROM {table}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return [
-            (let_on, rank_of[band_id], size, effective)
-            for let_on, band_id, size, effective in cursor.fetchall()
-        ]
-
-
-@transaction.atomic
-def recompute_estimates(*, actor=None) -> int:
-    """Work out every band x bedroom estimate in one pass and replace the stored table."""
-    # Locking the bands makes two recomputes take turns rather than clash on the table.
-    bands = list(Band.objects.select_for_update().order_by("rank"))
-    rank_of = {band.pk: band.rank for band in bands}
-    band_of_rank = {band.rank: band for band in bands}
-    lettings = _lettings_for_estimates(rank_of)
-    as_of = datetime.date.fromordinal(max(let[0] for let in lettings)) if lettings else None
-    results = estimator.estimate_all_days(
-        lettings=lettings,
-        register=register_for_estimates(as_of),
-        band_ranks=[band.rank for band in bands],
-        bedroom_sizes=BEDROOM_SIZES,
-        as_of=as_of,
-    )
-    now = timezone.now()
-    Estimate.objects.all().delete()
-    Estimate.objects.bulk_create(
-        [_estimate_row(result, band_of_rank[result.band_rank], now) for result in results]
-    )
-    audit.record(
-        actor=actor or "housing estimates",
-        action="update",
-        object_type="housing_estimates",
-        detail=f"Recomputed {len(results)} estimates from {len(lettings)} lettings"
-        + (f" up to {as_of:%d %b %Y}" if as_of else ""),
-    )
-    return len(results)
-
-
-def _estimate_row(result: estimator.GroupEstimate, band: Band, now) -> Estimate:
-    chances = result.queue.chances
-    return Estimate(
-        band=band,
-        bedrooms=result.bedrooms,
-        as_of=result.as_of,
-        computed_at=now,
-        months_of_data=result.months_of_data,
-        households_waiting=result.households_waiting,
-        households_ahead=result.households_ahead,
-        lets_last_year=result.lets_last_year,
-        lets_in_band_last_year=result.lets_in_band_last_year,
-        lets_per_year=result.lets_per_year,
-        joined_higher_last_year=result.joined_higher_last_year,
-        joiners_from_register=result.joiners_from_register,
-        supply=result.supply,
-        spread_per_month=result.spread_per_month,
-        monthly_lets=result.monthly_lets,
-        historic_count=result.historic.count,
-        median_days=result.historic.median_days,
-        p25_days=result.historic.p25_days,
-        p75_days=result.historic.p75_days,
-        council_months=result.council_months,
-        queue_status=result.queue.status,
-        queue_months=result.queue.months,
-        queue_low_months=result.queue.low_months,
-        queue_high_months=result.queue.high_months,
-        chance_1_year=chances.get(1),
-        chance_3_years=chances.get(3),
-        chance_5_years=chances.get(5),
-    )
 
 
 # --- A resident's own lookup ---------------------------------------------------------------
@@ -328,24 +199,31 @@ def lookup_position(
         else None
     )
 
-    def record(outcome: str, detail: str) -> None:
+    def record(outcome: str, detail: str, matched: Application | None = None) -> None:
         # Its own transaction: a failed attempt is kept although the lookup then raises.
         with transaction.atomic():
-            _record_attempt(outcome, detail)
-
-    def _record_attempt(outcome: str, detail: str) -> None:
-        audit.record(
-            actor="resident position lookup",
-            action="view",
-            object_type="housing_application",
-            object_id=application.pk if application else "",
-            resident_id=application.resident_id if application else None,
-            detail=f"Position lookup {outcome}: {detail} (reference entered: {reference[:40]!r})",
-            request=request,
-        )
-        service_events.record(
-            name="housing.position_lookup", channel="digital", attributes={"outcome": outcome}
-        )
+            record_change(
+                actor="resident position lookup",
+                action="view",
+                object_type="housing_application",
+                object_id=application.pk if application else "",
+                resident_id=application.resident_id if application else None,
+                summary=f"Position lookup {outcome}: {detail} "
+                f"(reference entered: {reference[:40]!r})",
+                request=request,
+                timeline_event=Timeline(
+                    kind="housing",
+                    summary="Checked their place on the housing register online",
+                    source=matched,
+                )
+                if matched is not None
+                else None,
+                event={
+                    "name": "housing.position_lookup",
+                    "channel": "digital",
+                    "attributes": {"outcome": outcome},
+                },
+            )
 
     if _locked(keys):
         record("refused", "too many failed attempts in the last hour")
@@ -366,13 +244,5 @@ def lookup_position(
         )
         record("failed", reason)
         raise LookupFailed
-    with transaction.atomic():
-        _record_attempt("matched", "reference and date of birth matched")
-        if application.resident_id:
-            timeline.add_event(
-                resident_id=application.resident_id,
-                kind="housing",
-                summary="Checked their place on the housing register online",
-                source=application,
-            )
+    record("matched", "reference and date of birth matched", matched=application)
     return queries.position_for(application)

@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
-from . import services
+from . import recompute
 
 
 @task()
 def recompute_estimates_task() -> None:
     """Work out every band x bedroom estimate again after an upload."""
-    services.recompute_estimates()
+    recompute.recompute_estimates()

@@ -9,8 +9,8 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from doorstep.messaging import services as messaging
 
-        from . import standard, survey
+        from . import catalogue, survey
 
-        standard.register_all()
+        catalogue.register_all()
         # "Reply 1 to 5" answers to the satisfaction question arrive as ordinary texts.
         messaging.register_reply_handler(survey.handle_text_reply)

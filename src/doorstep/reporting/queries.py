@@ -16,11 +16,12 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
-from doorstep.core.models import ServiceEvent
+from doorstep.core.models import ServiceEvent, Team
+from doorstep.core.tokens import hash_token
 
 from . import figures
 from .figures import Figure, Result, event_key, event_key_names
-from .models import ChannelCost, CostSettings, DailyRollup, RollupState
+from .models import ChannelCost, CostSettings, DailyRollup, RollupState, SurveyInvitation
 from .periods import ONE_DAY, Period
 
 TOTALS_CACHE_SECONDS = 24 * 3600
@@ -316,3 +317,19 @@ def compute_all(periods: list[Period], scope: Scope, only=None) -> list[Computed
 
 def result_value(result) -> float | None:
     return result.value if isinstance(result, Result) else None
+
+
+def find_invitation(token: str) -> SurveyInvitation | None:
+    """The satisfaction survey invitation a link's token opens, if any."""
+    if not token or len(token) > 100:
+        return None
+    return SurveyInvitation.objects.filter(token_hash=hash_token(token)).first()
+
+
+def teams_to_choose(staff, *, all_teams: bool) -> list[Team]:
+    """The teams whose figures the member of staff may choose between."""
+    return list(Team.objects.all() if all_teams else staff.teams.all())
+
+
+def team_name(team_id: int) -> str:
+    return Team.objects.filter(pk=team_id).values_list("name", flat=True).first() or ""

@@ -1,11 +1,14 @@
-"""Changes made on the reporting pages: the costs used for cost per transaction."""
+"""Changes made on the reporting pages: the costs used for cost per transaction; exports audited.
+
+The satisfaction survey's writes (invitations and answers) are in survey.py.
+"""
 
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from doorstep.core import audit
+from doorstep.core import actors, audit
 
 from .models import ChannelCost, CostSettings
 
@@ -29,7 +32,7 @@ def save_costs(
             "price_per_fragment_pence": price_per_fragment_pence,
             "monthly_overhead_pence": monthly_overhead_pence,
             "updated_at": timezone.now(),
-            "updated_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "updated_by": actors.staff_or_none(actor),
         },
     )
     audit.record(
@@ -38,5 +41,16 @@ def save_costs(
         object_type="channel_costs",
         object_id=1,
         detail="Costs for cost per transaction changed",
+        request=request,
+    )
+
+
+def record_export(*, actor, detail: str, request=None) -> None:
+    """Every export of management information is audited."""
+    audit.record(
+        actor=actor,
+        action="export",
+        object_type="management_information",
+        detail=detail,
         request=request,
     )

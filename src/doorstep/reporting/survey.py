@@ -18,10 +18,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from doorstep.core import audit, service_events, tokens
+from doorstep.core import tokens
+from doorstep.core.changes import record_change
+from doorstep.core.models import Team
 from doorstep.core.tokens import hash_token
+from doorstep.messaging import services as messaging
 
 from .models import SurveyInvitation
+from .queries import find_invitation as find
+
+__all__ = ["AlreadyAnswered", "Expired", "answer", "find", "handle_text_reply", "invite"]
 
 ANSWERED_EVENT = "survey.answered"
 LIFETIME = timedelta(days=30)
@@ -81,8 +87,6 @@ def invite(
 
 
 def _send_text(invitation: SurveyInvitation, resident) -> None:
-    from doorstep.messaging import services as messaging
-
     try:
         messaging.send_message(
             resident=resident,
@@ -100,15 +104,7 @@ def _send_text(invitation: SurveyInvitation, resident) -> None:
 
 
 def _team(team_id: int):
-    from doorstep.core.models import Team
-
     return Team.objects.filter(pk=team_id).first()
-
-
-def find(token: str) -> SurveyInvitation | None:
-    if not token or len(token) > 100:
-        return None
-    return SurveyInvitation.objects.filter(token_hash=hash_token(token)).first()
 
 
 class AlreadyAnswered(Exception):
@@ -142,21 +138,21 @@ def answer(
     invitation.answer = answer
     invitation.comment = comment
     invitation.save(update_fields=["answered", "answered_at", "answer", "comment"])
-    service_events.record(
-        name=ANSWERED_EVENT,
-        team=invitation.team_id,
-        channel=channel,
-        value=answer,
-        source=invitation,
-        attributes={"service": invitation.service},
-    )
-    audit.record(
+    record_change(
         actor="resident",
         action="create",
         object_type="survey_answer",
         object_id=invitation.pk,
         resident_id=invitation.resident_id,
-        detail=f"Satisfaction answer for {invitation.service}",
+        summary=f"Satisfaction answer for {invitation.service}",
+        event={
+            "name": ANSWERED_EVENT,
+            "team": invitation.team_id,
+            "channel": channel,
+            "value": answer,
+            "source": invitation,
+            "attributes": {"service": invitation.service},
+        },
     )
     return invitation
 

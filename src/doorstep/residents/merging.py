@@ -5,7 +5,8 @@ name (ignoring case) and a date of birth. A person reviews each pair: merging ke
 and moves everything from the other onto it, so nothing about the resident is lost.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +14,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from doorstep.core import audit, resident_moves, timeline
+from doorstep.core import resident_moves, timeline
+from doorstep.core.changes import Timeline, record_change
 
 from .models import (
     DuplicateCandidate,
@@ -24,7 +26,7 @@ from .models import (
     Phone,
     Resident,
 )
-from .services import EDITABLE_FIELDS
+from .validation import EDITABLE_FIELDS
 
 # Fields copied from the merged record when the kept record has nothing in them: every
 # editable detail except the names (the kept record has those) and the yes/no choices (never
@@ -93,19 +95,33 @@ def open_candidates() -> QuerySet[DuplicateCandidate]:
     )
 
 
+# What other capabilities hold for a resident, counted on the review page, by label.
+_REVIEW_COUNTS: dict[str, Callable[[int], int]] = {}
+
+
+def register_review_count(label: str, count: Callable[[int], int]) -> None:
+    """`count(resident_id)` is shown beside each record of a pair under `label`, so the
+    reviewer sees what each record holds. Capabilities register in their AppConfig.ready()."""
+    _REVIEW_COUNTS[label] = count
+
+
 @dataclass
 class Side:
     """One record of a pair, with what the review page shows beside it."""
 
     resident: Resident
-    open_cases: int
     notes: int
     is_older: bool
+    # (label, count) for each registered capability, in the order they registered.
+    counts: list[tuple[str, int]] = field(default_factory=list)
+
+
+def count_rows(sides: list[Side]) -> list[tuple[str, list[int]]]:
+    """The registered counts as table rows: (label, the count for each side)."""
+    return [(label, [dict(side.counts)[label] for side in sides]) for label in _REVIEW_COUNTS]
 
 
 def sides_of(candidate: DuplicateCandidate) -> list[Side]:
-    from doorstep.cases import queries as case_queries
-
     residents = list(
         Resident.objects.filter(pk__in=[candidate.resident_a_id, candidate.resident_b_id])
         .prefetch_related("phones", "identifiers")
@@ -116,7 +132,7 @@ def sides_of(candidate: DuplicateCandidate) -> list[Side]:
     return [
         Side(
             resident=resident,
-            open_cases=len(case_queries.open_cases_for_resident(resident.pk)),
+            counts=[(label, count(resident.pk)) for label, count in _REVIEW_COUNTS.items()],
             notes=resident.note_count,
             is_older=resident == older,
         )
@@ -157,14 +173,14 @@ def mark_not_duplicate(
     candidate.resolved_at = timezone.now()
     candidate.save(update_fields=["status", "resolved_by", "resolved_at"])
     for resident_id in (candidate.resident_a_id, candidate.resident_b_id):
-        audit.record(
+        record_change(
             actor=actor,
             action="update",
             object_type="duplicate_candidate",
             object_id=candidate.pk,
             resident_id=resident_id,
             fields=["status"],
-            detail=(
+            summary=(
                 f"Records {candidate.resident_a_id} and {candidate.resident_b_id} "
                 "are not the same person"
             ),
@@ -187,8 +203,6 @@ def merge_residents(
     identifiers, notes, flags, cases and timeline events move to the kept record; its empty
     fields are filled from the other; the other is marked as merged into it. One transaction.
     """
-    from doorstep.cases import services as case_services
-
     _check_permission(actor)
     candidate = _open_candidate(candidate.pk)
     # Lock both records, lower id first, so two merges of overlapping pairs cannot deadlock.
@@ -216,7 +230,6 @@ def merge_residents(
     moved_household = False
     if not HouseholdMember.objects.filter(resident=keep).exists():
         moved_household = bool(HouseholdMember.objects.filter(resident=other).update(resident=keep))
-    moved_cases = case_services.move_cases(from_resident_id=other.pk, to_resident_id=keep.pk)
     moved_events = timeline.move_events(from_resident_id=other.pk, to_resident_id=keep.pk)
     moved_elsewhere = resident_moves.move_all(from_resident_id=other.pk, to_resident_id=keep.pk)
 
@@ -236,33 +249,29 @@ def merge_residents(
 
     detail = (
         f"{other.reference} merged into {keep.reference}: moved {moved_phones} phones, "
-        f"{moved_identifiers} identifiers, {moved_notes} notes, {moved_cases} cases, "
-        f"{moved_events} timeline events"
-        + "".join(f", {count} {label}" for label, count in moved_elsewhere.items() if count)
+        f"{moved_identifiers} identifiers, {moved_notes} notes, "
+        + "".join(f"{count} {label}, " for label, count in moved_elsewhere.items() if count)
+        + f"{moved_events} timeline events"
         + (", household membership" if moved_household else "")
     )
-    for resident in (keep, other):
-        audit.record(
+    filled_labels = ", ".join(name.replace("_", " ") for name in filled)
+    merged = Timeline(
+        kind="merge",
+        summary=f"Record {other.reference} ({other.full_name}) merged into this record",
+        body=f"Filled from the merged record: {filled_labels}" if filled else "",
+    )
+    for resident, timeline_event in ((keep, merged), (other, None)):
+        record_change(
             actor=actor,
             action="merge",
             object_type="resident",
             object_id=resident.pk,
             resident_id=resident.pk,
             fields=filled,
-            detail=detail,
+            summary=detail,
             request=request,
+            timeline_event=timeline_event,
         )
-    timeline.add_event(
-        resident_id=keep.pk,
-        kind="merge",
-        actor=actor,
-        summary=f"Record {other.reference} ({other.full_name}) merged into this record",
-        body=(
-            f"Filled from the merged record: {', '.join(name.replace('_', ' ') for name in filled)}"
-            if filled
-            else ""
-        ),
-    )
     return keep
 
 

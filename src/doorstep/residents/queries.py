@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import HouseholdMember, Resident
+from .models import ExternalIdentifier, Flag, HouseholdMember, ImportJob, Resident
 
 
 def live_residents() -> QuerySet[Resident]:
@@ -23,8 +23,6 @@ def resident_for_single_view(pk: int) -> Resident:
 
 
 def _active_flags():
-    from .models import Flag
-
     return Flag.objects.filter(is_active=True).select_related("created_by")
 
 
@@ -36,4 +34,17 @@ def household_members(resident: Resident) -> list[HouseholdMember]:
         HouseholdMember.objects.filter(household_id=membership.household_id)
         .exclude(resident_id=resident.pk)
         .select_related("resident")
+    )
+
+
+def recent_import_jobs(count: int = 10) -> list[ImportJob]:
+    return list(ImportJob.objects.select_related("created_by")[:count])
+
+
+def identifiers_from(source: str) -> list[tuple[str, int]]:
+    """(identifier, resident id) for every live resident known to another system by `source`."""
+    return list(
+        ExternalIdentifier.objects.filter(source=source, resident__merged_into=None).values_list(
+            "value", "resident_id"
+        )
     )

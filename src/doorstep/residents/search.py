@@ -1,9 +1,9 @@
 """Finding residents from one search box.
 
 `search_residents(text)` is the only entry point: views, the API and the benchmarks call it.
-It works out what the text looks like (NI number, phone, case or resident reference, postcode,
-date of birth, names, or names with a date of birth or postcode) and returns live (not merged)
-residents, best match first.
+It works out what the text looks like (NI number, phone, resident reference, an identifier
+another capability registers such as a case reference, postcode, date of birth, names, or names
+with a date of birth or postcode) and returns live (not merged) residents, best match first.
 
 Names are matched in two steps (docs/decisions/0002-search.md):
 1. each word typed is compared with the vocabulary of distinct first and last names
@@ -15,31 +15,38 @@ The database only finds candidates; every decision is made here, so SQLite and P
 give the same answers.
 """
 
-import datetime
 import json
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import permutations
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
 
 from doorstep.core.validators import (
     looks_like_ni_number,
     looks_like_phone,
-    looks_like_postcode,
     normalise_ni_number,
     normalise_phone,
-    normalise_postcode,
 )
 
 from .models import Resident
+from .query_parsing import ParsedQuery, parse_query
+from .scoring import MIN_SIMILARITY, resident_score, term_similarity, trigrams, word_similarity
 
-# A typed word must be at least this close to a name to count as a match.
-MIN_SIMILARITY = 0.6
+__all__ = [
+    "naive_search",
+    "ParsedQuery",
+    "parse_query",
+    "register_identifier_search",
+    "resident_score",
+    "search_residents",
+    "term_similarity",
+    "word_similarity",
+]
+
 # Names from the vocabulary kept per typed word; trigram candidates looked at per typed word.
 TERMS_PER_WORD = 10
 TERM_CANDIDATES = 200
@@ -49,52 +56,6 @@ RESIDENT_CANDIDATES = 1000
 MAX_LOOKUP_WORDS = 3
 
 RESIDENT_REFERENCE_RE = re.compile(r"^R(\d{1,9})$", re.IGNORECASE)
-CASE_REFERENCE_RE = re.compile(r"^[A-Z]{1,4}-?\d{1,10}$", re.IGNORECASE)
-
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-# Day first, as people write dates in the UK: 01/02/1980 is 1 February 1980.
-DATE_PATTERNS = [
-    (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), False),
-    (re.compile(r"\b(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})\b"), False),
-    (
-        re.compile(
-            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b",
-            re.IGNORECASE,
-        ),
-        True,
-    ),
-    (
-        re.compile(
-            rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b",
-            re.IGNORECASE,
-        ),
-        True,
-    ),
-]
-# A full postcode inside longer text, with or without its space.
-POSTCODE_IN_TEXT_RE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
-WORD_RE = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W\d_])?")
 
 
 def search_residents(query: str, *, limit: int = 50) -> list[Resident]:
@@ -121,6 +82,28 @@ def naive_search(query: str, *, limit: int = 50) -> list[Resident]:
 # --- Identifiers that make up the whole query ------------------------------------------------
 
 
+@dataclass(frozen=True)
+class IdentifierSearch:
+    looks_like: Callable[[str], bool]
+    resident_ids: Callable[[str], list[int]]
+
+
+# Identifiers other capabilities give residents (a case reference...), by name.
+_IDENTIFIER_SEARCHES: dict[str, IdentifierSearch] = {}
+
+
+def register_identifier_search(
+    *, name: str, looks_like: Callable[[str], bool], resident_ids: Callable[[str], list[int]]
+) -> None:
+    """A kind of identifier a capability gives residents, found from the search box.
+
+    `looks_like(text)` says whether the whole query (spaces removed) is one; `resident_ids(text)`
+    returns the residents it belongs to. Checked after NI numbers and resident references and
+    before phone numbers, in the order registered. Capabilities register in AppConfig.ready().
+    """
+    _IDENTIFIER_SEARCHES[name] = IdentifierSearch(looks_like, resident_ids)
+
+
 def _exact_identifier_ids(text: str) -> list[int] | None:
     """Ids for a query that is one identifier, or None when the text is not one."""
     compact = text.replace(" ", "")
@@ -129,10 +112,9 @@ def _exact_identifier_ids(text: str) -> list[int] | None:
         return _ids_where(Q(national_insurance_number=number))
     if match := RESIDENT_REFERENCE_RE.match(compact):
         return _ids_where(Q(pk=int(match.group(1))))
-    if CASE_REFERENCE_RE.match(compact) and not looks_like_postcode(compact):
-        from doorstep.cases.queries import resident_ids_for_case_reference
-
-        return _ids_where(Q(pk__in=resident_ids_for_case_reference(compact)))
+    for search in _IDENTIFIER_SEARCHES.values():
+        if search.looks_like(compact):
+            return _ids_where(Q(pk__in=search.resident_ids(compact)))
     if looks_like_phone(text):
         number = _phone_or_none(text)
         return _ids_where(Q(phones__number=number)) if number else []
@@ -167,50 +149,6 @@ def _name_order(row: tuple[int, str, str]) -> tuple[str, str, int]:
 
 
 # --- Dates, postcodes and names --------------------------------------------------------------
-
-
-@dataclass
-class ParsedQuery:
-    date_of_birth: datetime.date | None = None
-    postcode: str | None = None
-    words: list[str] = field(default_factory=list)
-    # Something was typed that is neither a name, a date nor a postcode.
-    unreadable: bool = False
-
-
-def parse_query(text: str) -> ParsedQuery:
-    parsed = ParsedQuery()
-    for pattern, named_month in DATE_PATTERNS:
-        match = pattern.search(text)
-        if not match:
-            continue
-        parsed.date_of_birth = _date_or_none(match, named_month)
-        if parsed.date_of_birth is None:
-            parsed.unreadable = True
-        text = text[: match.start()] + " " + text[match.end() :]
-        break
-    match = POSTCODE_IN_TEXT_RE.search(text)
-    if match and looks_like_postcode(match.group(1) + match.group(2)):
-        parsed.postcode = normalise_postcode(match.group(1) + match.group(2))
-        text = text[: match.start()] + " " + text[match.end() :]
-    leftover = WORD_RE.sub(" ", text)
-    if re.search(r"\w", leftover):
-        parsed.unreadable = True
-    parsed.words = list(dict.fromkeys(word.casefold() for word in WORD_RE.findall(text)))
-    return parsed
-
-
-def _date_or_none(match: re.Match, named_month: bool) -> datetime.date | None:
-    year = int(match.group("y"))
-    if year < 100:
-        # Two-digit years: "80" is 1980, "05" is 2005.
-        this_year = timezone.localdate().year
-        year += 2000 if 2000 + year <= this_year else 1900
-    month = MONTHS[match.group("m").lower()] if named_month else int(match.group("m"))
-    try:
-        return datetime.date(year, month, int(match.group("d")))
-    except ValueError:
-        return None
 
 
 def _parsed_search_ids(text: str, limit: int) -> list[int]:
@@ -352,7 +290,7 @@ def _similar_terms(word: str) -> dict[str, float]:
         sql = "SELECT term FROM residents_name_term ORDER BY term <-> %s LIMIT %s"
         params: list = [word, TERM_CANDIDATES]
     else:
-        grams = sorted(_trigrams(word))
+        grams = sorted(trigrams(word))
         # Count the trigrams each name shares with the word (as pg_trgm does), closest first.
         matches = " UNION ALL ".join(
             "SELECT rowid FROM residents_name_term_fts WHERE residents_name_term_fts MATCH %s"
@@ -394,77 +332,3 @@ def _placeholders(values) -> str:
 def _load(ids: list[int]) -> list[Resident]:
     residents = Resident.objects.in_bulk(ids)
     return [residents[pk] for pk in ids if pk in residents]
-
-
-# --- Scoring: one function for every database ------------------------------------------------
-
-
-def _trigrams(word: str) -> set[str]:
-    padded = f"  {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def _edit_distance(a: str, b: str, most: int) -> int:
-    """Optimal string alignment distance (insertions, deletions, changes and swaps), or
-    `most + 1` as soon as it is sure to be more than `most`."""
-    previous_previous: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous_previous[j - 2] + 1)
-        if min(current) > most:
-            return most + 1
-        previous_previous, previous = previous, current
-    return previous[-1]
-
-
-@lru_cache(maxsize=65536)
-def word_similarity(typed: str, name: str) -> float:
-    """How well a typed word matches one word of a name, from 0 to 1.
-
-    The best of: shared trigrams (catches longer misspellings), edit distance (catches a
-    slip in a short name: "jon" and "john" share no three letters), and the start of the
-    name ("smi" for "smith").
-    """
-    if typed == name:
-        return 1.0
-    if len(typed) == 1:
-        return 0.9 if name.startswith(typed) else 0.0
-    a, b = _trigrams(typed), _trigrams(name)
-    shared = len(a & b)
-    score = shared / (len(a) + len(b) - shared)
-    longest = max(len(typed), len(name))
-    # Below MIN_SIMILARITY the exact figure does not matter, so give up early.
-    most = int(longest * (1 - MIN_SIMILARITY))
-    if abs(len(typed) - len(name)) <= most:
-        score = max(score, 1 - _edit_distance(typed, name, most) / longest)
-    if len(typed) >= 3 and name.startswith(typed):
-        score = max(score, 0.5 + 0.4 * len(typed) / len(name))
-    return score
-
-
-def _name_words(name: str) -> list[str]:
-    name = name.casefold()
-    words = [word for word in re.split(r"[\s-]+", name) if word]
-    return [name, *words] if len(words) > 1 else words
-
-
-def term_similarity(typed: str, term: str) -> float:
-    return max((word_similarity(typed, word) for word in _name_words(term)), default=0.0)
-
-
-def resident_score(words: list[str], first_name: str, last_name: str) -> float | None:
-    """The mean of each typed word's best match in the resident's names, or None if any
-    typed word matches nothing. Word order does not matter: "Smith John" finds John Smith."""
-    names = _name_words(first_name) + _name_words(last_name)
-    total = 0.0
-    for word in words:
-        best = max((word_similarity(word, name) for name in names), default=0.0)
-        if best < MIN_SIMILARITY:
-            return None
-        total += best
-    return total / len(words)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,13 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from doorstep.core import work
 from doorstep.core.forms import add_service_errors
-from doorstep.core.models import Team
+from doorstep.residents import access as resident_access
 from doorstep.residents import services as resident_services
-from doorstep.residents.models import Resident
 
-from .. import queries, services
+from .. import access, queries, services
 from ..forms import NoteForm, OpenCaseForm, ReassignForm, StatusForm, TaskForm
-from ..models import Case, Task
 
 
 @permission_required("cases.view_case", raise_exception=True)
@@ -38,7 +36,7 @@ def my_work(request):
 
 @permission_required("cases.view_team_work", raise_exception=True)
 def team_work(request):
-    teams = list(request.user.teams.all()) or list(Team.objects.all()[:1])
+    teams = queries.teams_for_work_queue(request.user)
     if not teams:
         return render(request, "cases/officer/team_work.html", {"teams": [], "team": None})
     team = next((t for t in teams if t.slug == request.GET.get("team")), teams[0])
@@ -63,10 +61,8 @@ def team_work(request):
 @permission_required("cases.reassign_work", raise_exception=True)
 @require_POST
 def reassign(request, pk: int):
-    case = get_object_or_404(Case, pk=pk)
-    if not request.user.teams.filter(pk=case.team_id).exists() and not request.user.has_perm(
-        "core.manage_staff"
-    ):
+    case = access.get_case_for(request.user, pk)
+    if not access.can_reassign_case(request.user, case):
         raise PermissionDenied("You can only reassign your own team's work")
     form = ReassignForm(request.POST, team=case.team, prefix=f"case-{case.pk}")
     if form.is_valid():
@@ -87,17 +83,15 @@ def reassign(request, pk: int):
 
 @permission_required("cases.view_case", raise_exception=True)
 def detail(request, pk: int):
-    case = get_object_or_404(
-        Case.objects.select_related("resident", "case_type", "team", "owner"), pk=pk
-    )
+    case = access.get_case_for(request.user, pk)
     resident_services.record_view(actor=request.user, resident=case.resident, request=request)
     return render(
         request,
         "cases/officer/detail.html",
         {
             "case": case,
-            "tasks": case.tasks.select_related("assignee"),
-            "notes": case.notes.select_related("author")[:50],
+            "tasks": queries.tasks_of(case),
+            "notes": queries.recent_notes_of(case),
             "task_form": TaskForm(case=case),
             "status_form": StatusForm(initial={"status": case.status}),
             "note_form": NoteForm(),
@@ -108,7 +102,7 @@ def detail(request, pk: int):
 @permission_required("cases.add_case", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def open_case(request, resident_pk: int):
-    resident = get_object_or_404(Resident, pk=resident_pk, merged_into=None)
+    resident = resident_access.get_resident_for(request.user, resident_pk)
     form = OpenCaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -118,9 +112,7 @@ def open_case(request, resident_pk: int):
                 resident=resident,
                 case_type=data["case_type"],
                 team=data["team"],
-                owner=request.user
-                if request.user.teams.filter(pk=data["team"].pk).exists()
-                else None,
+                owner=request.user if queries.is_member(request.user, data["team"]) else None,
                 summary=data["summary"],
                 due_date=data["due_date"],
                 request=request,
@@ -134,7 +126,7 @@ def open_case(request, resident_pk: int):
 
 
 def _case_form_post(request, pk: int, form_class, action, template_key: str):
-    case = get_object_or_404(Case.objects.select_related("resident", "team"), pk=pk)
+    case = access.get_case_for(request.user, pk)
     form = (
         form_class(request.POST, case=case) if form_class is TaskForm else form_class(request.POST)
     )
@@ -192,7 +184,7 @@ def add_note(request, pk: int):
 @permission_required("cases.change_task", raise_exception=True)
 @require_POST
 def complete_task(request, pk: int):
-    task = get_object_or_404(Task.objects.select_related("case"), pk=pk)
+    task = access.get_task_for(request.user, pk)
     services.complete_task(actor=request.user, task=task, request=request)
     messages.success(request, f"Task done: {task.title}")
     target = request.POST.get("next", "")

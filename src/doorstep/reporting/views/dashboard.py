@@ -9,10 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from doorstep.core import audit
-from doorstep.core.models import ServiceEvent, Team
+from doorstep.core.models import ServiceEvent
 
-from .. import charts, figures, periods, queries, standard, summary, tasks
+from .. import charts, figures, periods, queries, services, standard, summary, tasks
 from ..forms import DashboardForm
 
 CHART_PERIODS = summary.CHART_PERIODS
@@ -27,7 +26,7 @@ SERIES = {
 def _selection(request):
     """The filter form, and when it is valid the scope and the chosen period."""
     all_teams = request.user.has_perm("reporting.view_all_teams")
-    teams = Team.objects.all() if all_teams else request.user.teams.all()
+    teams = queries.teams_to_choose(request.user, all_teams=all_teams)
     today = timezone.localdate()
     form = DashboardForm(request.GET or None, teams=list(teams), all_teams=all_teams, today=today)
     if not form.is_bound:
@@ -157,7 +156,7 @@ def dashboard(request):
 def _team_name(team_id: int | None) -> str:
     if team_id is None:
         return "All teams"
-    return Team.objects.filter(pk=team_id).values_list("name", flat=True).first() or ""
+    return queries.team_name(team_id)
 
 
 def export_rows(computed: list[queries.ComputedFigure], chosen_periods) -> list[dict]:
@@ -220,10 +219,8 @@ def export(request, fmt: str):
     chosen_periods = _series(series_name, chosen, scope.today)
     computed = queries.compute_all(chosen_periods, scope)
     rows = export_rows(computed, chosen_periods)
-    audit.record(
+    services.record_export(
         actor=request.user,
-        action="export",
-        object_type="management_information",
         detail=f"{fmt.upper()} of {SERIES[series_name].lower()}, {_team_name(scope.team_id)}",
         request=request,
     )

@@ -23,7 +23,7 @@ OPEN_DATA_CACHE_SECONDS = 600
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey_page(request, token: str):
-    invitation = survey.find(token)
+    invitation = queries.find_invitation(token)
     if invitation is None or (not invitation.answered and not invitation.is_open):
         return render(request, "reporting/survey/expired.html", status=404)
     if invitation.answered:

@@ -11,10 +11,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from doorstep.core import audit
 from doorstep.core.forms import GovukForm, add_service_errors
 
-from .. import importing, merging, services
+from .. import import_uploads, importing, merging, queries, services
 from ..models import DuplicateCandidate, ImportJob
 
 # --- Forms -----------------------------------------------------------------------------------
@@ -75,7 +74,7 @@ def import_upload(request):
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
         try:
-            job = importing.start_import(
+            job = import_uploads.start_import(
                 actor=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 source=form.cleaned_data["source"],
@@ -92,7 +91,7 @@ def import_upload(request):
             "form": form,
             "columns": importing.COLUMNS,
             "required_columns": importing.REQUIRED_COLUMNS,
-            "recent_jobs": ImportJob.objects.select_related("created_by")[:10],
+            "recent_jobs": queries.recent_import_jobs(),
         },
     )
 
@@ -119,14 +118,7 @@ def import_detail(request, pk: int):
 @permission_required("residents.import_residents", raise_exception=True)
 def import_report(request, pk: int):
     job = get_object_or_404(ImportJob, pk=pk)
-    audit.record(
-        actor=request.user,
-        action="export",
-        object_type="import_job",
-        object_id=job.pk,
-        detail=f"Rejected rows report: {len(job.errors)} problems",
-        request=request,
-    )
+    import_uploads.record_report_download(actor=request.user, job=job, request=request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-rejected-rows.csv"'
     response.write("\ufeff")  # so spreadsheets read the file as UTF-8
@@ -180,5 +172,10 @@ def duplicate_review(request, pk: int):
     return render(
         request,
         "residents/officer/duplicate_review.html",
-        {"candidate": candidate, "sides": sides, "form": form},
+        {
+            "candidate": candidate,
+            "sides": sides,
+            "count_rows": merging.count_rows(sides),
+            "form": form,
+        },
     )

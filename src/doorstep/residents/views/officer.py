@@ -3,16 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from doorstep.cases import queries as case_queries
-from doorstep.core import audit, panels, timeline
+from doorstep.core import panels, timeline
 from doorstep.core.forms import add_service_errors
 
-from .. import queries, services
+from .. import access, queries, services
 from ..forms import FlagForm, HouseholdMemberForm, NoteForm, ResidentForm, SearchForm
-from ..models import HouseholdMember, Resident
 from ..search import search_residents
 
 
@@ -23,13 +21,7 @@ def search(request):
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
         results = search_residents(query, limit=50)
-        audit.record(
-            actor=request.user,
-            action="search",
-            object_type="resident",
-            detail=f"{len(results)} results",
-            request=request,
-        )
+        services.record_search(actor=request.user, results=results, request=request)
     return render(request, "residents/officer/search.html", {"form": form, "results": results})
 
 
@@ -44,14 +36,11 @@ def detail(request, pk: int):
     context = {
         "resident": resident,
         "household": queries.household_members(resident),
-        "cases": case_queries.open_cases_for_resident(resident.pk),
-        "tasks": case_queries.open_tasks_for_resident(resident.pk),
         "timeline_page": timeline.recent_events(
             resident.pk, kinds=chosen_kinds, page=request.GET.get("page", 1)
         ),
         "timeline_kinds": timeline.kinds(),
         "chosen_kinds": chosen_kinds,
-        "note_form": NoteForm(),
         "panels": panels.panels_for(request, resident),
     }
     return render(request, "residents/officer/detail.html", context)
@@ -80,7 +69,7 @@ def create(request):
 @permission_required("residents.change_resident", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
-    resident = get_object_or_404(Resident, pk=pk, merged_into=None)
+    resident = access.get_resident_for(request.user, pk)
     form = ResidentForm(request.POST if request.method == "POST" else None, resident=resident)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,7 +89,7 @@ def edit(request, pk: int):
 @permission_required("residents.add_note", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def add_note(request, pk: int):
-    resident = get_object_or_404(Resident, pk=pk, merged_into=None)
+    resident = access.get_resident_for(request.user, pk)
     form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,7 +110,7 @@ def add_note(request, pk: int):
 @permission_required("residents.change_resident", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def add_flag(request, pk: int):
-    resident = get_object_or_404(Resident, pk=pk, merged_into=None)
+    resident = access.get_resident_for(request.user, pk)
     form = FlagForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.add_flag(
@@ -139,7 +128,7 @@ def add_flag(request, pk: int):
 @permission_required("residents.change_resident", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def add_household_member(request, pk: int):
-    resident = get_object_or_404(Resident, pk=pk, merged_into=None)
+    resident = access.get_resident_for(request.user, pk)
     form = HouseholdMemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,10 +152,8 @@ def add_household_member(request, pk: int):
 @permission_required("residents.change_resident", raise_exception=True)
 @require_POST
 def remove_household_member(request, pk: int, member_pk: int):
-    resident = get_object_or_404(Resident, pk=pk, merged_into=None)
-    membership = get_object_or_404(
-        HouseholdMember, resident_id=member_pk, household__members__resident=resident
-    )
+    resident = access.get_resident_for(request.user, pk)
+    membership = access.get_household_member_for(request.user, resident, member_pk)
     services.remove_household_member(actor=request.user, membership=membership, request=request)
     messages.success(request, f"{membership.resident.full_name} removed from the household")
     return redirect(resident)

@@ -29,3 +29,23 @@ def test_tab_separated_rows_keep_extra_values_under_a_blank_name():
 def test_too_many_rows_are_refused():
     with pytest.raises(csvfiles.CsvFileRefused, match="2 rows of things or fewer"):
         csvfiles.read_csv(b"a\n1\n2\n3\n", max_bytes=1000, max_rows=2, what="rows of things")
+
+
+def test_downloads_escape_formula_cells_in_every_column():
+    from doorstep.core.csvfiles import csv_download
+
+    response = csv_download(
+        "x.csv",
+        [
+            ["name", "note", "count"],
+            ['=HYPERLINK("http://evil")', "+1", -3],
+            ["@SUM(A1)", "\tx", 2],
+        ],
+    )
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines() == [
+        "name,note,count",
+        '"\'=HYPERLINK(""http://evil"")",\'+1,-3',
+        "'@SUM(A1),'\tx,2",
+    ]
+    assert response["Cache-Control"] == "no-store"

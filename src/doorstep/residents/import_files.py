@@ -3,7 +3,6 @@
 Nothing here writes; `importing` imports the rows this module reads and checks.
 """
 
-import csv
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from doorstep.core import csvfiles
-from doorstep.core.csvfiles import safe_cell
+from doorstep.core.csvfiles import safe_cell, write_rows
 
 from .models import ExternalIdentifier, Resident
 
@@ -230,5 +229,4 @@ def report_rows(errors: list[dict[str, Any]]) -> Iterator[list[str]]:
 
 
 def write_report(errors: list[dict[str, Any]], stream) -> None:
-    writer = csv.writer(stream)
-    writer.writerows(report_rows(errors))
+    write_rows(stream, report_rows(errors))

@@ -1,12 +1,11 @@
 """Administrator pages: upload lettings and register data, see each upload and its problems."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
+
+from doorstep.core.csvfiles import csv_download
 
 from .. import importing, queries, services
 from ..forms import UploadForm
@@ -68,8 +67,4 @@ def upload_detail(request, pk: int):
 @permission_required("housing.manage_lettings", raise_exception=True)
 def upload_report(request, pk: int):
     record = get_object_or_404(Upload, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="upload-{record.pk}-problems.csv"'
-    response.write("\ufeff")  # so spreadsheets read the file as UTF-8
-    csv.writer(response).writerows(importing.report_rows(record.errors))
-    return response
+    return csv_download(f"upload-{record.pk}-problems.csv", importing.report_rows(record.errors))

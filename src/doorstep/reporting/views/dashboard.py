@@ -1,6 +1,5 @@
 """Staff pages: the dashboard and its exports (CSV and JSON of every figure and period)."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
@@ -9,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from doorstep.core.csvfiles import csv_download
 from doorstep.core.models import ServiceEvent
 
 from .. import charts, figures, periods, queries, services, standard, summary, tasks
@@ -196,13 +196,8 @@ COLUMNS = [
 
 
 def csv_response(rows: list[dict], columns: list[str], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so spreadsheets read the file as UTF-8
-    writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return response
+    table = [columns, *([row.get(column, "") for column in columns] for row in rows)]
+    return csv_download(filename, table)
 
 
 @permission_required("reporting.view_dashboard", raise_exception=True)

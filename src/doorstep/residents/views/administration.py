@@ -1,16 +1,14 @@
 """Administrator pages for residents: importing from legacy systems and reviewing duplicates."""
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from doorstep.core.csvfiles import csv_download
 from doorstep.core.forms import GovukForm, add_service_errors
 
 from .. import import_uploads, importing, merging, queries, services
@@ -119,11 +117,7 @@ def import_detail(request, pk: int):
 def import_report(request, pk: int):
     job = get_object_or_404(ImportJob, pk=pk)
     import_uploads.record_report_download(actor=request.user, job=job, request=request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-rejected-rows.csv"'
-    response.write("\ufeff")  # so spreadsheets read the file as UTF-8
-    csv.writer(response).writerows(importing.report_rows(job.errors))
-    return response
+    return csv_download(f"import-{job.pk}-rejected-rows.csv", importing.report_rows(job.errors))
 
 
 # --- Possible duplicates -------------------------------------------------------------------

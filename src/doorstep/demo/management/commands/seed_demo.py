@@ -1,17 +1,10 @@
 import random
 import time
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from doorstep.demo import services
-from doorstep.evidence import demo as evidence_demo
-from doorstep.inclusion import demo as inclusion_demo
-from doorstep.messaging import demo as messaging_demo
-from doorstep.plans import demo as plans_demo
-from doorstep.reporting import demo as reporting_demo
 from doorstep.residents.models import Resident
-from doorstep.vulnerability import demo as vulnerability_demo
 
 
 class Command(BaseCommand):
@@ -52,15 +45,8 @@ class Command(BaseCommand):
                 seed = random.SystemRandom().randint(1, 999_999)
             result = services.seed_residents(count=residents, seed=seed, staff=staff)
             self._report(result, time.perf_counter() - started)
-            self.stdout.write(vulnerability_demo.seed(seed=seed, staff=staff, newest=residents))
-            self.stdout.write(messaging_demo.seed(seed=seed, staff=staff, newest=residents))
-            self.stdout.write(evidence_demo.seed(seed=seed, staff=staff, newest=residents))
-            self.stdout.write(plans_demo.seed(seed=seed, staff=staff, newest=residents))
-            self.stdout.write(inclusion_demo.seed(seed=seed, staff=staff, newest=residents))
-            # Last, so the figures include what the other capabilities' demo data recorded.
-            self.stdout.write(reporting_demo.seed(seed=seed, staff=staff, newest=residents))
-            # Lettings and register figures for the housing waiting-time pages.
-            call_command("seed_lettings", "--seed", str(seed), stdout=self.stdout)
+            for summary in services.seed_capabilities(seed=seed, staff=staff, newest=residents):
+                self.stdout.write(summary)
         self._accounts()
 
     def _report(self, result: services.SeedResult, seconds: float) -> None:

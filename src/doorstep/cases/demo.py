@@ -105,10 +105,10 @@ class CaseWork:
     """What seed_cases added."""
 
     cases: int
-    cases_by_team: dict[str, int]
+    by_team: dict[str, int]
     tasks: int
     tasks_for_demo_officer: int
-    case_notes: int
+    notes: int
 
 
 @dataclass
@@ -155,12 +155,12 @@ def seed_cases(gen: Generator, history: History, *, residents: list[Resident]) -
     officer = gen.staff.officer
     return CaseWork(
         cases=len(cases),
-        cases_by_team=dict(sorted(by_team.items())),
+        by_team=dict(sorted(by_team.items())),
         tasks=len(tasks),
         tasks_for_demo_officer=sum(
             1 for task in tasks if task.assignee_id == officer.pk and not task.is_done
         ),
-        case_notes=len(notes),
+        notes=len(notes),
     )
 
 

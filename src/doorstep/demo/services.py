@@ -7,7 +7,7 @@ generator, so the same seed gives the same people: see `residents.demo` and `cas
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -67,20 +67,10 @@ SEEDERS = [
 @dataclass
 class SeedResult:
     seed: int
-    residents: int = 0
-    phones: int = 0
-    identifiers: int = 0
-    households: int = 0
-    household_members: int = 0
-    flags: int = 0
-    notes: int = 0
-    cases: int = 0
-    cases_by_team: dict[str, int] = field(default_factory=dict)
-    tasks: int = 0
-    tasks_for_demo_officer: int = 0
-    case_notes: int = 0
-    timeline_events: int = 0
-    audit_records: int = 0
+    people: residents_demo.People
+    work: cases_demo.CaseWork
+    timeline_events: int
+    audit_records: int
 
 
 @transaction.atomic
@@ -117,18 +107,8 @@ def seed_residents(*, count: int, seed: int, staff: DemoStaff | None = None) -> 
     )
     return SeedResult(
         seed=seed,
-        residents=len(people.residents),
-        phones=people.phones,
-        identifiers=people.identifiers,
-        households=people.households,
-        household_members=people.household_members,
-        flags=people.flags,
-        notes=people.notes,
-        cases=work.cases,
-        cases_by_team=work.cases_by_team,
-        tasks=work.tasks,
-        tasks_for_demo_officer=work.tasks_for_demo_officer,
-        case_notes=work.case_notes,
+        people=people,
+        work=work,
         timeline_events=len(history.events),
         audit_records=len(history.audits) + 1,
     )

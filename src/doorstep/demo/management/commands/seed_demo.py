@@ -50,18 +50,18 @@ class Command(BaseCommand):
         self._accounts()
 
     def _report(self, result: services.SeedResult, seconds: float) -> None:
-        teams = ", ".join(f"{count:,} {team}" for team, count in result.cases_by_team.items())
+        people, work = result.people, result.work
+        teams = ", ".join(f"{count:,} {team}" for team, count in work.by_team.items())
         lines = [
             f"Added demo data in {seconds:.1f} s (seed {result.seed}; repeat with --seed "
             f"{result.seed}):",
-            f"  {result.residents:,} residents with {result.phones:,} phone numbers and "
-            f"{result.identifiers:,} legacy identifiers",
-            f"  {result.households:,} households with {result.household_members:,} members",
-            f"  {result.cases:,} cases ({teams}), {result.tasks:,} tasks, "
-            f"{result.case_notes:,} case notes",
-            f"  {result.notes:,} notes and {result.flags:,} flags",
+            f"  {len(people.residents):,} residents with {people.phones:,} phone numbers and "
+            f"{people.identifiers:,} legacy identifiers",
+            f"  {people.households:,} households with {people.household_members:,} members",
+            f"  {work.cases:,} cases ({teams}), {work.tasks:,} tasks, {work.notes:,} case notes",
+            f"  {people.notes:,} notes and {people.flags:,} flags",
             f"  {result.timeline_events:,} timeline events and {result.audit_records:,} audit records",
-            f"  {result.tasks_for_demo_officer:,} open tasks in the demo officer's work queue",
+            f"  {work.tasks_for_demo_officer:,} open tasks in the demo officer's work queue",
         ]
         self.stdout.write("\n".join(lines))
 

@@ -1,17 +1,10 @@
 import random
 import time
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from doorstep.demo import services
-from doorstep.evidence import demo as evidence_demo
-from doorstep.inclusion import demo as inclusion_demo
-from doorstep.messaging import demo as messaging_demo
-from doorstep.plans import demo as plans_demo
-from doorstep.reporting import demo as reporting_demo
 from doorstep.residents.models import Resident
-from doorstep.vulnerability import demo as vulnerability_demo
 
 
 class Command(BaseCommand):
@@ -52,30 +45,23 @@ class Command(BaseCommand):
                 seed = random.SystemRandom().randint(1, 999_999)
             result = services.seed_residents(count=residents, seed=seed, staff=staff)
             self._report(result, time.perf_counter() - started)
-            self.stdout.write(vulnerability_demo.seed(seed=seed, staff=staff, newest=residents))
-            self.stdout.write(messaging_demo.seed(seed=seed, staff=staff, newest=residents))
-            self.stdout.write(evidence_demo.seed(seed=seed, staff=staff, newest=residents))
-            self.stdout.write(plans_demo.seed(seed=seed, staff=staff, newest=residents))
-            self.stdout.write(inclusion_demo.seed(seed=seed, staff=staff, newest=residents))
-            # Last, so the figures include what the other capabilities' demo data recorded.
-            self.stdout.write(reporting_demo.seed(seed=seed, staff=staff, newest=residents))
-            # Lettings and register figures for the housing waiting-time pages.
-            call_command("seed_lettings", "--seed", str(seed), stdout=self.stdout)
+            for summary in services.seed_capabilities(seed=seed, staff=staff, newest=residents):
+                self.stdout.write(summary)
         self._accounts()
 
     def _report(self, result: services.SeedResult, seconds: float) -> None:
-        teams = ", ".join(f"{count:,} {team}" for team, count in result.cases_by_team.items())
+        people, work = result.people, result.work
+        teams = ", ".join(f"{count:,} {team}" for team, count in work.by_team.items())
         lines = [
             f"Added demo data in {seconds:.1f} s (seed {result.seed}; repeat with --seed "
             f"{result.seed}):",
-            f"  {result.residents:,} residents with {result.phones:,} phone numbers and "
-            f"{result.identifiers:,} legacy identifiers",
-            f"  {result.households:,} households with {result.household_members:,} members",
-            f"  {result.cases:,} cases ({teams}), {result.tasks:,} tasks, "
-            f"{result.case_notes:,} case notes",
-            f"  {result.notes:,} notes and {result.flags:,} flags",
+            f"  {len(people.residents):,} residents with {people.phones:,} phone numbers and "
+            f"{people.identifiers:,} legacy identifiers",
+            f"  {people.households:,} households with {people.household_members:,} members",
+            f"  {work.cases:,} cases ({teams}), {work.tasks:,} tasks, {work.notes:,} case notes",
+            f"  {people.notes:,} notes and {people.flags:,} flags",
             f"  {result.timeline_events:,} timeline events and {result.audit_records:,} audit records",
-            f"  {result.tasks_for_demo_officer:,} open tasks in the demo officer's work queue",
+            f"  {work.tasks_for_demo_officer:,} open tasks in the demo officer's work queue",
         ]
         self.stdout.write("\n".join(lines))
 

@@ -228,4 +228,3 @@ def test_team_leaders_cannot_set_costs(client, team_leader):
     client.force_login(team_leader)
     assert client.post(reverse("reporting:costs"), _costs()).status_code == 403
     assert not ChannelCost.objects.exists()
-

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from doorstep.core.changes import Timeline
+from doorstep.core.demo_data import BENEFITS, HOUSING_NEEDS
+from doorstep.core.demo_data.generator import Generator
+from doorstep.core.demo_data.history import History
 from doorstep.core.models import Team
-from doorstep.demo.generator import Generator
-from doorstep.demo.history import History
-from doorstep.demo.staff import BENEFITS, HOUSING_NEEDS
 from doorstep.residents.models import Resident
 
 from .models import Case, CaseNote, CaseType, Task

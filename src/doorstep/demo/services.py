@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from doorstep.cases import demo as cases_demo
 from doorstep.core import audit
+from doorstep.core.demo_data.generator import Generator
+from doorstep.core.demo_data.history import History
 from doorstep.evidence import demo as evidence_demo
 from doorstep.housing import demo as housing_demo
 from doorstep.inclusion import demo as inclusion_demo
@@ -23,8 +25,6 @@ from doorstep.reporting import demo as reporting_demo
 from doorstep.residents import demo as residents_demo
 from doorstep.vulnerability import demo as vulnerability_demo
 
-from .generator import Generator
-from .history import History
 from .staff import (
     DEMO_ACCOUNTS,
     DEMO_DOMAIN,

@@ -9,15 +9,12 @@ from django.contrib.auth.models import Group
 
 from doorstep.cases.models import CaseType
 from doorstep.core import roles
+from doorstep.core.demo_data import BENEFITS, HOUSING_NEEDS, TEAMS
 from doorstep.core.models import Staff, Team
 
 # Published in the README and printed by seed_demo: never load demo data on a live system.
 DEMO_PASSWORD = "doorstep-demo-password"  # noqa: S105 - a published demo password
 DEMO_DOMAIN = "demo.doorstep.example"
-
-BENEFITS = "benefits"
-HOUSING_NEEDS = "housing-needs"
-TEAMS = {BENEFITS: "Benefits", HOUSING_NEEDS: "Housing Needs"}
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import hashlib
 from dataclasses import dataclass, field
 
 from doorstep.core.changes import Timeline
+from doorstep.core.demo_data.generator import EARLIEST_BIRTH, LATEST_BIRTH, Generator
+from doorstep.core.demo_data.history import History
 from doorstep.core.validators import parse_phone
-from doorstep.demo.generator import EARLIEST_BIRTH, LATEST_BIRTH, Generator
-from doorstep.demo.history import History
 
 from .models import ExternalIdentifier, Flag, Household, HouseholdMember, Note, Phone, Resident
 from .services import EDITABLE_FIELDS, clean_resident_data

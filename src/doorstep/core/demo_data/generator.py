@@ -14,8 +14,6 @@ from faker import Faker
 
 from doorstep.core.validators import normalise_postcode
 
-from .staff import DemoStaff
-
 # Hackney streets with the postcode district they are in.
 STREETS = [
     ("Mare Street", "E8"),
@@ -108,7 +106,7 @@ NOTES = [
 class Generator:
     """Random choices, dates and made-up people, all from the one seed."""
 
-    def __init__(self, seed: int, staff: DemoStaff, now: datetime.datetime):
+    def __init__(self, seed: int, staff, now: datetime.datetime):
         self.rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not secrets
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)

@@ -47,9 +47,10 @@ bench: setup ## run the benchmarks (see docs/performance.md)
 	$(PY) bench/evidence.py
 	$(PY) bench/evidence_uploads.py
 
-lint: setup ## check style and common mistakes
+lint: setup ## check style, common mistakes and the import layers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 fmt: setup ## format the code
 	$(VENV)/bin/ruff check --fix .

@@ -5,6 +5,7 @@ docs/configuration.md. The defaults run the embedded set-up: SQLite, local files
 SMS outbox and the database task queue, all under DOORSTEP_DATA_DIR.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -43,6 +44,19 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Proxies in front of Doorstep (docs/deployment.md): how many there are ("1" for nginx alone), or
+# their addresses and networks. Only through them is the visitor's address read from
+# X-Forwarded-For (core/clients.py); empty, the header is ignored and every limit per address
+# counts the connection's address.
+_trusted_proxies = os.environ.get("TRUSTED_PROXIES", "").strip()
+TRUSTED_PROXIES = (
+    int(_trusted_proxies) if _trusted_proxies.isdigit() else env_list("TRUSTED_PROXIES")
+)
+for _proxy in [] if isinstance(TRUSTED_PROXIES, int) else TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy} is not an address") from error
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
@@ -168,6 +182,12 @@ AXES_USERNAME_CALLABLE = "doorstep.core.views.account.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "doorstep.core.clients.client_address"
+
+# Password reset e-mails an hour, per e-mail address and per visitor's address. Past either, the
+# page looks the same but sends nothing, so it never says whether an account exists.
+PASSWORD_RESET_EMAIL_LIMIT = int(os.environ.get("PASSWORD_RESET_EMAIL_LIMIT", "5"))
+PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "20"))
 
 # Roles whose members must sign in with a TOTP code as well as a password.
 OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "Administrator")

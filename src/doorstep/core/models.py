@@ -254,3 +254,18 @@ class ServiceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class GuessCounter(models.Model):
+    """How many guesses a key (an address, a link, a reference) has made in its current window.
+
+    Used by `core.throttle` when the cache cannot count atomically across processes (the
+    file-based default): one SQL statement adds one and returns the new count (decision 0014).
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"

@@ -7,8 +7,9 @@ factor a resident answers before anything personal shows: a texted one-time code
 birth). Everything here takes the kind, so each app keeps its own model and pages.
 
 Guessing is slowed with `core.throttle`: unknown tokens count against the visitor's address
-(past the limit every link answers "too many tries" for a while), and, where the kind says so,
-wrong second-factor answers count against the link itself. A right answer grants this browser a
+(`core.clients.client_address`; past the limit every link answers "too many tries" for a
+while), and, where the kind says so, wrong second-factor answers count against the link itself.
+Each is counted before it is checked, atomically, so simultaneous requests cannot share a count. A right answer grants this browser a
 session for that one link only, for a fixed time, under a new session id.
 """
 
@@ -29,7 +30,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from . import actors, audit, throttle, tokens
+from . import actors, clients, throttle, tokens
 
 Setting = int | str  # a number, or the name of a Django setting read at each use
 
@@ -179,35 +180,62 @@ def revoke(kind: LinkKind, link: models.Model, *, by=None) -> bool:
 
 
 # --- Guesses ------------------------------------------------------------------------------
+#
+# A guess is counted before it is checked (`core.throttle.attempt`), so a burst of requests can
+# have no more than the limit checked; one that turns out not to be a guess (a known link, a
+# right answer) is given back.
 
 
 def _address_key(request: HttpRequest, kind: LinkKind) -> str:
-    return f"{kind.name}:link-guesses:{audit.client_ip(request) or 'unknown'}"
+    return f"{kind.name}:link-guesses:{clients.client_address(request) or 'unknown'}"
 
 
 def _link_key(kind: LinkKind, link: models.Model) -> str:
     return f"{kind.name}:link-guesses:link-{link.pk}"
 
 
-def count_guess(request: HttpRequest, kind: LinkKind, link: models.Model | None = None) -> None:
-    """Count a wrong guess: an unknown token against the address, or, given the link, a wrong
-    answer against that link (when the kind limits those)."""
+def _guess_key(request: HttpRequest, kind: LinkKind, link: models.Model | None) -> str | None:
     if link is None:
-        throttle.count(_address_key(request, kind), kind.guess_window_seconds)
-    elif kind.link_guess_limit is not None:
-        throttle.count(_link_key(kind, link), kind.guess_window_seconds)
+        return _address_key(request, kind)
+    return _link_key(kind, link) if kind.link_guess_limit is not None else None
+
+
+def start_guess(request: HttpRequest, kind: LinkKind, link: models.Model | None = None) -> bool:
+    """Count a guess before checking it: a token against the address, or, given the link, an
+    answer against that link (when the kind limits those). False when over the limit: then
+    check nothing."""
+    key = _guess_key(request, kind, link)
+    if key is None:
+        return True
+    limit = _value(kind.guess_limit if link is None else kind.link_guess_limit)
+    return throttle.attempt(key, limit=limit, window_seconds=kind.guess_window_seconds)
+
+
+def not_a_guess(request: HttpRequest, kind: LinkKind, link: models.Model | None = None) -> None:
+    """Give back what `start_guess` counted: the token was known, or the answer right."""
+    if (key := _guess_key(request, kind, link)) is not None:
+        throttle.refund(key)
+
+
+def count_guess(request: HttpRequest, kind: LinkKind, link: models.Model | None = None) -> None:
+    """Count a wrong guess without checking the limit (`start_guess` counts and checks)."""
+    if (key := _guess_key(request, kind, link)) is not None:
+        throttle.hit(key, window_seconds=kind.guess_window_seconds)
 
 
 def guessing_blocked(
     request: HttpRequest, kind: LinkKind, link: models.Model | None = None
 ) -> bool:
-    """Whether this address (and, given the link, that link) has guessed too often lately."""
-    if throttle.reached(_address_key(request, kind), _value(kind.guess_limit)):
+    """Whether this address (and, given the link, that link) has used up its guesses lately.
+
+    Counts nothing, so it only says whether to refuse early: what lets a guess be checked is
+    `start_guess`."""
+    if throttle.blocked(_address_key(request, kind), _value(kind.guess_limit)):
         return True
     return (
         link is not None
         and kind.link_guess_limit is not None
-        and throttle.reached(_link_key(kind, link), _value(kind.link_guess_limit))
+        and throttle.blocked(_link_key(kind, link), _value(kind.link_guess_limit))
     )
 
 
@@ -254,13 +282,12 @@ def confirm(request: HttpRequest, kind: LinkKind, link: models.Model, answer) ->
     """
     if kind.second_factor is None:
         raise ValueError(f"{kind.name} links have no second factor")
-    if guessing_blocked(request, kind, link):
+    if guessing_blocked(request, kind) or not start_guess(request, kind, link):
         raise TooManyGuesses
     result = kind.second_factor.check(link, answer, request)
     if result.ok:
+        not_a_guess(request, kind, link)
         grant_session(request, kind, link)
-    else:
-        count_guess(request, kind, link)
     return result
 
 
@@ -290,12 +317,12 @@ def resident_page(kind: LinkKind, *, refuse: Refuse, confirmed: bool = True):
     def decorate(view):
         @wraps(view)
         def wrapped(request, token: str, *args, **kwargs):
-            if guessing_blocked(request, kind):
+            if not start_guess(request, kind):
                 return refuse(request, Refusal.TOO_MANY_GUESSES, None)
             link = lookup(kind, token)
             if link is None:
-                count_guess(request, kind)
                 raise Http404
+            not_a_guess(request, kind)
             if not is_open(kind, link):
                 end_session(request, kind, link)
                 return refuse(request, Refusal.CLOSED, link)

@@ -13,13 +13,7 @@ urlpatterns = [
     path("account/two-factor/", account.two_factor, name="two_factor"),
     path(
         "account/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="core/password_reset.html",
-            email_template_name="core/password_reset_email.txt",
-            subject_template_name="core/password_reset_subject.txt",
-            form_class=forms.PasswordResetForm,
-            success_url=reverse_lazy("password_reset_done"),
-        ),
+        account.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

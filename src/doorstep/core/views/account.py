@@ -1,19 +1,27 @@
-"""Staff sign in, sign out, two-factor set-up and verification."""
+"""Staff sign in, sign out, password reset, two-factor set-up and verification."""
 
 import base64
+import hashlib
+import logging
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import login as otp_login
 
-from .. import audit
+from .. import audit, clients, throttle
 from .. import two_factor as two_factor_setup
-from ..forms import SignInForm, TwoFactorForm
+from ..forms import PasswordResetForm, SignInForm, TwoFactorForm
+
+logger = logging.getLogger(__name__)
+
+RESET_WINDOW_SECONDS = 3600
 
 
 def lockout_username(request, credentials: dict | None = None) -> str | None:
@@ -42,6 +50,38 @@ class SignInView(auth_views.LoginView):
             request=self.request,
         )
         return response
+
+
+def reset_keys(request, email: str) -> list[tuple[str, int]]:
+    """The counters a reset request counts against, with their limits: the e-mail address
+    (as sign-in matches it, and hashed: the cache is no place for addresses) and the visitor's."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    address = clients.client_address(request) or "unknown"
+    return [
+        (f"password-reset:address:{address}", settings.PASSWORD_RESET_ADDRESS_LIMIT),
+        (f"password-reset:email:{digest}", settings.PASSWORD_RESET_EMAIL_LIMIT),
+    ]
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, sending at most so many e-mails an hour per e-mail address and per
+    visitor's address. Every request counts, whether or not an account has that address, and
+    one over a limit gets the same "check your e-mail" page with nothing sent, so the page never
+    says whether an account exists."""
+
+    template_name = "core/password_reset.html"
+    email_template_name = "core/password_reset_email.txt"
+    subject_template_name = "core/password_reset_subject.txt"
+    form_class = PasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        keys = reset_keys(self.request, form.cleaned_data["email"])
+        for key, limit in keys:
+            if not throttle.attempt(key, limit=limit, window_seconds=RESET_WINDOW_SECONDS):
+                logger.warning("Password reset refused: too many requests (%s)", key)
+                return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 def _safe_next(request, fallback: str = "/") -> str:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_service_event'),
+        ('core', '0003_audit_seal'),
     ]
 
     operations = [

@@ -140,3 +140,19 @@ def test_a_linked_resident_gets_a_timeline_event(client, register):
     event = TimelineEvent.objects.get(resident_id=resident.pk, kind="housing")
     assert "Checked their place" in event.summary
     assert lookup_audit()[0].resident_id == resident.pk
+
+
+@pytest.mark.parametrize("typed", ["hr test 1", " HR-TEST-1 ", "h.r.test/1", "HRTEST1"])
+def test_a_reference_typed_with_spaces_or_punctuation_is_found_and_uses_no_try(
+    client, register, typed
+):
+    for _ in range(services.LOOKUP_FAILURE_LIMIT + 2):
+        page = client.post(URL, {**RIGHT, "reference": typed}).content.decode()
+        assert "Your place on the housing register" in page
+
+
+def test_a_locked_reference_stays_locked_however_it_is_typed(client, register):
+    for _ in range(services.LOOKUP_FAILURE_LIMIT):
+        client.post(URL, {**WRONG, "reference": "hrtest1"}, REMOTE_ADDR="203.0.113.1")
+    page = client.post(URL, {**RIGHT, "reference": "HR TEST-1"}, REMOTE_ADDR="203.0.113.2")
+    assert "Your place on the housing register" not in page.content.decode()

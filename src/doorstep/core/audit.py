@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from . import checkpoints, sealing, tasks
+from .clients import client_address
 from .models import AuditEvent
 
 GENESIS_HASH = sealing.GENESIS_HASH
@@ -24,9 +25,8 @@ TAIL_REMOVED = -1
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The visitor's address, through the trusted proxies (core.clients)."""
+    return client_address(request) if request is not None else None
 
 
 def record(

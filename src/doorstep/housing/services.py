@@ -2,13 +2,16 @@
 
 import datetime
 import hashlib
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Replace, Upper
 from django.http import HttpRequest
 from django.utils import timezone
 
-from doorstep.core import actors, audit, throttle
+from doorstep.core import actors, audit, clients, throttle
 from doorstep.core.changes import Timeline, record_change
 from doorstep.residents import queries as resident_queries
 
@@ -173,13 +176,48 @@ def _failure_keys(reference: str, ip: str | None) -> list[str]:
     return [f"housing:lookup:ip:{ip or 'unknown'}", f"housing:lookup:ref:{digest}"]
 
 
-def _locked(keys: list[str]) -> bool:
-    return any(throttle.reached(key, LOOKUP_FAILURE_LIMIT) for key in keys)
+def _attempt(keys: list[str]) -> bool:
+    """Count this attempt against every key first (atomically), then say if it may go on.
+
+    A list, not a generator: the address and the reference must both be counted.
+    """
+    allowed = [
+        throttle.attempt(key, limit=LOOKUP_FAILURE_LIMIT, window_seconds=LOOKUP_WINDOW_SECONDS)
+        for key in keys
+    ]
+    return all(allowed)
 
 
-def _count_failure(keys: list[str]) -> None:
+def _refund(keys: list[str]) -> None:
+    """A match is not a guess: give the attempt back."""
     for key in keys:
-        throttle.count(key, LOOKUP_WINDOW_SECONDS)
+        throttle.refund(key)
+
+
+# What people type around a reference: spaces, hyphens, slashes, dots.
+_REFERENCE_PUNCTUATION = (" ", "-", "/", ".", "_")
+
+
+def compact_reference(reference: str) -> str:
+    """'hr 650-826' -> 'HR650826': how a reference is compared, whatever was typed."""
+    return re.sub(r"[^A-Z0-9]", "", reference.upper())
+
+
+def _find_application(reference: str) -> Application | None:
+    """The application whose reference matches, ignoring case, spaces and punctuation."""
+    if not reference:
+        return None
+    applications = Application.objects.select_related("band")
+    exact = applications.filter(reference__iexact=reference).first()
+    if exact is not None:
+        return exact
+    compact = compact_reference(reference)
+    if not compact:
+        return None
+    stored = F("reference")
+    for mark in _REFERENCE_PUNCTUATION:
+        stored = Replace(stored, Value(mark), Value(""))
+    return applications.annotate(compact=Upper(stored)).filter(compact=compact).first()
 
 
 def lookup_position(
@@ -192,12 +230,9 @@ def lookup_position(
     attempt is refused. Every attempt is audited, without the date of birth entered.
     """
     reference = reference.strip()
-    keys = _failure_keys(reference, audit.client_ip(request))
-    application = (
-        Application.objects.select_related("band").filter(reference__iexact=reference).first()
-        if reference
-        else None
-    )
+    keys = _failure_keys(compact_reference(reference), clients.client_address(request))
+    allowed = _attempt(keys)  # counted before the guess is checked, so bursts can't race it
+    application = _find_application(reference) if allowed else None
 
     def record(outcome: str, detail: str, matched: Application | None = None) -> None:
         # Its own transaction: a failed attempt is kept although the lookup then raises.
@@ -225,7 +260,7 @@ def lookup_position(
                 },
             )
 
-    if _locked(keys):
+    if not allowed:
         record("refused", "too many failed attempts in the last hour")
         raise LookupLocked
     matched = (
@@ -234,7 +269,6 @@ def lookup_position(
         and application.lead_date_of_birth == date_of_birth
     )
     if not matched:
-        _count_failure(keys)
         reason = (
             "no application with that reference"
             if application is None
@@ -244,5 +278,6 @@ def lookup_position(
         )
         record("failed", reason)
         raise LookupFailed
+    _refund(keys)
     record("matched", "reference and date of birth matched", matched=application)
     return queries.position_for(application)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from doorstep.api import services as api_services
+from doorstep.core import resident_links
 from doorstep.core.models import AuditEvent
 from doorstep.evidence import links, services, tasks
 from doorstep.evidence.models import EvidenceRequest, UploadedFile
@@ -55,7 +56,7 @@ def test_a_system_asks_for_documents_and_gets_the_link_once(
     assert body["text_sent"] is True and body["text_problem"] == ""
     assert "/evidence/d/" in body["link"]
     token = body["link"].rstrip("/").rsplit("/", 1)[1]
-    assert links.find_request_by_token(token).pk == body["id"]
+    assert resident_links.lookup(links.LINK, token).pk == body["id"]
     assert [d["document_type"] for d in body["documents"]] == [payslips.name, medical.name]
     assert body["documents"][0]["reviewer_id"] == second_officer.pk
     assert body["documents"][1]["reviewer_team_id"] == medical.default_team_id

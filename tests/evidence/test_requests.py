@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from doorstep.core import resident_links
 from doorstep.core.models import AuditEvent, ServiceEvent, TimelineEvent
 from doorstep.core.service_events import TRANSACTION_STARTED
 from doorstep.core.tokens import hash_token
@@ -41,9 +42,9 @@ def test_a_request_texts_the_resident_a_link_that_only_its_hash_opens(
     assert len(sent.token) >= 32
     assert evidence_request.token_hash == hash_token(sent.token)
     assert sent.token not in evidence_request.token_hash
-    assert links.find_request_by_token(sent.token) == evidence_request
-    assert links.find_request_by_token(sent.token[:-1] + "x") is None
-    assert links.find_request_by_token("../../etc/passwd") is None
+    assert resident_links.lookup(links.LINK, sent.token) == evidence_request
+    assert resident_links.lookup(links.LINK, sent.token[:-1] + "x") is None
+    assert resident_links.lookup(links.LINK, "../../etc/passwd") is None
 
     text = Message.objects.get(idempotency_key__startswith=f"evidence:{evidence_request.pk}:link")
     assert text.resident == amina
@@ -277,8 +278,8 @@ def test_resending_makes_a_new_link_and_the_old_one_stops(officer, amina, paysli
     again = services.resend_link(evidence_request=first.evidence_request, actor=officer)
 
     assert again.token != first.token
-    assert links.find_request_by_token(first.token) is None
-    found = links.find_request_by_token(again.token)
+    assert resident_links.lookup(links.LINK, first.token) is None
+    found = resident_links.lookup(links.LINK, again.token)
     assert found == first.evidence_request
     assert links.link_state(found) == links.LinkState.OPEN
     texts = Message.objects.filter(kind=Message.Kind.ONE_OFF).order_by("pk")

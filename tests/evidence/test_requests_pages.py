@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from doorstep.core import resident_links
 from doorstep.core.models import AuditEvent
 from doorstep.evidence import links
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
@@ -190,7 +191,7 @@ def test_stopping_and_resending_the_link(officer_client, officer, amina, payslip
     assert "Works until" in content
     newest = Message.objects.filter(kind=Message.Kind.ONE_OFF).latest("pk")
     assert link_in_text(newest) in content
-    assert links.find_request_by_token(sent.token) is None
+    assert resident_links.lookup(links.LINK, sent.token) is None
 
 
 def test_resending_a_finished_request_says_why_not(officer_client, officer, amina, payslips):

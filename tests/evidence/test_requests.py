@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from freezegun import freeze_time
 
 from doorstep.core import resident_links
 from doorstep.core.models import AuditEvent, ServiceEvent, TimelineEvent
@@ -203,7 +204,7 @@ def test_a_request_from_a_case_belongs_to_the_case_team(officer, amina, payslips
 # --- The date-of-birth check ----------------------------------------------------------------
 
 
-def test_three_wrong_dates_of_birth_lock_the_link_for_30_minutes(officer, amina, payslips):
+def test_three_wrong_dates_of_birth_lock_the_link_until_a_new_one_is_sent(officer, amina, payslips):
     evidence_request = ask(officer, amina, payslips).evidence_request
     wrong = datetime.date(1990, 1, 1)
 
@@ -211,22 +212,25 @@ def test_three_wrong_dates_of_birth_lock_the_link_for_30_minutes(officer, amina,
     assert (first.ok, first.tries_left) == (False, 2)
     services.check_date_of_birth(evidence_request=evidence_request, date_of_birth=wrong)
     third = services.check_date_of_birth(evidence_request=evidence_request, date_of_birth=wrong)
-    assert third.locked_until is not None
-    assert third.locked_until - timezone.now() > datetime.timedelta(minutes=29)
+    assert third.locked and third.tries_left == 0
+    assert links.is_locked(evidence_request)
 
     # Locked: even the right date is refused, and the count is on the row, not in a cache.
     evidence_request.refresh_from_db()
     right = services.check_date_of_birth(
         evidence_request=evidence_request, date_of_birth=DATE_OF_BIRTH
     )
-    assert not right.ok
+    assert not right.ok and right.locked
     assert TimelineEvent.objects.filter(summary__contains="locked").exists()
 
-    # After the lock: fresh tries, and the right date works.
-    EvidenceRequest.objects.filter(pk=evidence_request.pk).update(
-        locked_until=timezone.now() - datetime.timedelta(seconds=1)
-    )
+    # Time does not lift the lock: only a new link does.
+    with freeze_time(timezone.now() + datetime.timedelta(days=1)):
+        assert not services.check_date_of_birth(
+            evidence_request=evidence_request, date_of_birth=DATE_OF_BIRTH
+        ).ok
+    services.resend_link(evidence_request=evidence_request, actor=officer)
     evidence_request.refresh_from_db()
+    assert not links.is_locked(evidence_request)
     assert services.check_date_of_birth(
         evidence_request=evidence_request, date_of_birth=DATE_OF_BIRTH
     ).ok

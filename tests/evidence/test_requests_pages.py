@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from doorstep.core import resident_links
 from doorstep.core.models import AuditEvent
-from doorstep.evidence import links
+from doorstep.evidence import links, services
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
 from doorstep.messaging.models import Message
 
@@ -192,6 +192,26 @@ def test_stopping_and_resending_the_link(officer_client, officer, amina, payslip
     newest = Message.objects.filter(kind=Message.Kind.ONE_OFF).latest("pk")
     assert link_in_text(newest) in content
     assert resident_links.lookup(links.LINK, sent.token) is None
+
+
+def test_a_locked_link_shows_on_the_request_and_a_new_link_unlocks_it(
+    officer_client, officer, amina, payslips
+):
+    sent = ask(officer, amina, payslips)
+    evidence_request = sent.evidence_request
+    for _ in range(3):
+        services.check_date_of_birth(
+            evidence_request=evidence_request, date_of_birth=datetime.date(1990, 1, 1)
+        )
+    url = reverse("evidence:request", args=[evidence_request.pk])
+    content = officer_client.get(url).content.decode()
+    assert "Locked after 3 wrong dates of birth" in content
+    assert "Text a new link" in content
+
+    officer_client.post(reverse("evidence:resend", args=[evidence_request.pk]))
+    evidence_request.refresh_from_db()
+    assert not links.is_locked(evidence_request)
+    assert "Locked after" not in officer_client.get(url).content.decode()
 
 
 def test_resending_a_finished_request_says_why_not(officer_client, officer, amina, payslips):

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from freezegun import freeze_time
 
 from doorstep.core.models import ServiceEvent
 from doorstep.evidence import services, tasks
@@ -130,11 +131,16 @@ def test_three_wrong_dates_lock_the_link(client, sent):
     client.post(_url("link", sent), wrong)
     locked = client.post(_url("link", sent), wrong)
     assert locked.status_code == 429
-    assert "locked for 30 minutes" in locked.content.decode()
-    # The right date does not open it while locked, from this browser or another.
+    content = locked.content.decode()
+    assert "This link is locked" in content
+    assert "ask them to send you a new link" in content
+    assert "What is your date of birth?" not in content
+    # The right date does not open it while locked, from this browser or another, nor later.
     right = {"day": "27", "month": "3", "year": "1985"}
     assert client.post(_url("link", sent), right).status_code == 429
     assert Client().post(_url("link", sent), right).status_code == 429
+    with freeze_time(timezone.now() + datetime.timedelta(hours=2)):
+        assert Client().post(_url("link", sent), right).status_code == 429
 
 
 def test_the_right_date_opens_the_list_for_this_browser_only(client, sent):

@@ -4,8 +4,8 @@ The link is the request row itself (`EvidenceRequest.token_hash`, `link_expires_
 `link_revoked_at`); issuing, finding, stopping, the guess throttle per address and this
 browser's session are core.resident_links'. What is evidence's own is here: the link works
 while the request is open, until a few days after the due date, and its second factor is the
-resident's date of birth, whose wrong answers are counted on the request row (3 wrong in a row
-lock the link), so a cache clear does not reset them.
+resident's date of birth, whose wrong answers are counted on the request row, so a cache clear
+does not reset them: 3 wrong in a row lock the link until an officer sends a new one.
 """
 
 import datetime
@@ -25,7 +25,6 @@ from .models import EvidenceRequest
 
 TOKEN_BYTES = 24  # 192 bits, 32 characters in the link
 DOB_TRIES = 3
-LOCK_MINUTES = 30
 GUESS_WINDOW_SECONDS = 15 * 60
 # Who the audit log names when the resident acts through their link.
 RESIDENT_ACTOR = "resident (document link)"
@@ -70,9 +69,9 @@ def link_state(evidence_request: EvidenceRequest, now: datetime.datetime | None 
     return LinkState.OPEN
 
 
-def is_locked(evidence_request: EvidenceRequest, now: datetime.datetime | None = None) -> bool:
-    now = now or timezone.now()
-    return evidence_request.locked_until is not None and evidence_request.locked_until > now
+def is_locked(evidence_request: EvidenceRequest) -> bool:
+    """Locked by wrong dates of birth: only a new link (`services.new_link`) opens it again."""
+    return evidence_request.locked_at is not None
 
 
 # --- The date of birth -----------------------------------------------------------------------
@@ -81,7 +80,7 @@ def is_locked(evidence_request: EvidenceRequest, now: datetime.datetime | None =
 @dataclass(frozen=True)
 class DobCheck:
     ok: bool
-    locked_until: datetime.datetime | None = None
+    locked: bool = False
     tries_left: int = DOB_TRIES
 
 
@@ -101,8 +100,8 @@ def _record_check(locked: EvidenceRequest, action: str, summary: str, *, request
 def _lock_event(locked: EvidenceRequest) -> Timeline:
     return Timeline(
         kind="evidence",
-        summary=f"Document link locked for {LOCK_MINUTES} minutes after {DOB_TRIES} "
-        "wrong dates of birth",
+        summary=f"Document link locked after {DOB_TRIES} wrong dates of birth: "
+        "text a new link to open it again",
         source=locked,
         url=reverse("evidence:request", args=[locked.pk]),
     )
@@ -112,35 +111,31 @@ def _lock_event(locked: EvidenceRequest) -> Timeline:
 def check_date_of_birth(
     *, evidence_request: EvidenceRequest, date_of_birth: datetime.date, request=None
 ) -> DobCheck:
-    """Compare the date the resident typed with their record; 3 wrong in a row lock the link.
+    """Compare the date the resident typed with their record; 3 wrong in a row lock the link
+    until an officer sends a new one.
 
     Counted on the request row under a lock, so tries from several devices at once add up.
     A record with no date of birth never matches (fails closed).
     """
-    now = timezone.now()
     locked = EvidenceRequest.objects.select_for_update().get(pk=evidence_request.pk)
-    if is_locked(locked, now):
-        return DobCheck(ok=False, locked_until=locked.locked_until, tries_left=0)
-    if locked.locked_until is not None:
-        # The lock has run out: a fresh set of tries.
-        locked.failed_checks = 0
-        locked.locked_until = None
+    if is_locked(locked):
+        return DobCheck(ok=False, locked=True, tries_left=0)
     expected = locked.resident.date_of_birth
     if expected is not None and expected == date_of_birth:
         locked.failed_checks = 0
-        locked.save(update_fields=["failed_checks", "locked_until"])
+        locked.save(update_fields=["failed_checks"])
         _record_check(locked, "open", "Date of birth confirmed", request=request)
         _copy_check(locked, evidence_request)
         return DobCheck(ok=True)
     locked.failed_checks += 1
     if locked.failed_checks >= DOB_TRIES:
-        locked.locked_until = now + datetime.timedelta(minutes=LOCK_MINUTES)
-    locked.save(update_fields=["failed_checks", "locked_until"])
-    if locked.locked_until is not None:
+        locked.locked_at = timezone.now()
+    locked.save(update_fields=["failed_checks", "locked_at"])
+    if is_locked(locked):
         _record_check(
             locked,
             "check_failed",
-            f"Locked for {LOCK_MINUTES} minutes after {DOB_TRIES} wrong dates of birth",
+            f"Locked after {DOB_TRIES} wrong dates of birth, until a new link is sent",
             request=request,
             timeline=_lock_event(locked),
         )
@@ -154,14 +149,14 @@ def check_date_of_birth(
     _copy_check(locked, evidence_request)
     return DobCheck(
         ok=False,
-        locked_until=locked.locked_until,
+        locked=is_locked(locked),
         tries_left=max(0, DOB_TRIES - locked.failed_checks),
     )
 
 
 def _copy_check(source: EvidenceRequest, target: EvidenceRequest) -> None:
     target.failed_checks = source.failed_checks
-    target.locked_until = source.locked_until
+    target.locked_at = source.locked_at
 
 
 def _check_answer(

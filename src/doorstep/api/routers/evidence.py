@@ -91,8 +91,10 @@ class EvidenceRequestOut(Schema):
         ..., description="open, expired, revoked (stopped by an officer), complete or cancelled"
     )
     link_expires_at: datetime.datetime
-    link_locked_until: datetime.datetime | None = Field(
-        ..., description="Set while the link is locked after 3 wrong dates of birth"
+    link_locked_at: datetime.datetime | None = Field(
+        ...,
+        description="When the link locked after 3 wrong dates of birth; it stays locked until "
+        "a new link is sent",
     )
     documents: list[DocumentOut]
 
@@ -163,9 +165,7 @@ def _request_out(evidence_request: EvidenceRequest) -> dict:
         "created_at": evidence_request.created_at,
         "link_state": links.link_state(evidence_request),
         "link_expires_at": evidence_request.link_expires_at,
-        "link_locked_until": evidence_request.locked_until
-        if links.is_locked(evidence_request)
-        else None,
+        "link_locked_at": evidence_request.locked_at,
         "documents": [_document_out(d) for d in documents],
     }
 

@@ -58,10 +58,10 @@ def new_link(*, evidence_request: EvidenceRequest, actor, request=None) -> str:
             timezone.now() + datetime.timedelta(days=RESENT_LINK_DAYS),
         ),
     )
-    # A new link is a fresh start for the date of birth too.
-    EvidenceRequest.objects.filter(pk=locked.pk).update(failed_checks=0, locked_until=None)
+    # A new link is a fresh start for the date of birth too: it lifts a lock.
+    EvidenceRequest.objects.filter(pk=locked.pk).update(failed_checks=0, locked_at=None)
     evidence_request.failed_checks = 0
-    evidence_request.locked_until = None
+    evidence_request.locked_at = None
     record(
         locked,
         actor=actor,

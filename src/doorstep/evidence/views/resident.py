@@ -59,9 +59,8 @@ def link(request, evidence_request, token):
     if resident_links.has_session(request, LINK, evidence_request):
         return documents_page(request, evidence_request, token)
     form = DateOfBirthForm(request.POST if request.method == "POST" else None)
-    locked_until = evidence_request.locked_until if links.is_locked(evidence_request) else None
-    status = 200
-    if request.method == "POST" and locked_until is None and form.is_valid():
+    locked = links.is_locked(evidence_request)
+    if request.method == "POST" and not locked and form.is_valid():
         try:
             check = resident_links.confirm(
                 request, LINK, evidence_request, form.cleaned_data["date_of_birth"]
@@ -70,26 +69,21 @@ def link(request, evidence_request, token):
             return _refused(request, Refusal.TOO_MANY_GUESSES, evidence_request)
         if check.ok:
             return redirect("evidence:link", token=token)
-        if check.locked_until:
-            locked_until = check.locked_until
-        else:
+        locked = check.locked
+        if not locked:
             tries = check.tries_left
             form.add_error(
                 "day",
                 "The date of birth does not match our records. Check it and try again: you "
                 f"have {tries} more {'try' if tries == 1 else 'tries'}",
             )
-    if locked_until is not None:
-        status = 429
-        form = DateOfBirthForm()
     context = {
-        "form": form,
-        "locked_until": locked_until,
+        "form": DateOfBirthForm() if locked else form,
+        "locked": locked,
         "council": settings.COUNCIL_NAME,
         "tries": links.DOB_TRIES,
-        "lock_minutes": links.LOCK_MINUTES,
     }
-    return render(request, "evidence/resident/confirm.html", context, status=status)
+    return render(request, "evidence/resident/confirm.html", context, status=429 if locked else 200)
 
 
 def documents_page(request, evidence_request, token):

@@ -217,6 +217,21 @@ def test_a_quarantined_file_is_never_returned(api, officer, amina, payslips):
     assert api.get(f"/api/v1/documents/{document.pk}/content").status_code == 404
 
 
+def test_a_file_waiting_for_its_virus_check_is_never_returned(
+    api, officer, amina, payslips, settings, tmp_path
+):
+    settings.CLAMD_SOCKET = str(tmp_path / "no-clamd-here.sock")
+    sent = ask(officer, amina, payslips)
+    document = sent.evidence_request.items.get()
+    uploaded = services.upload_file(document=document, filename="a.jpg", data=jpeg())
+    assert tasks.process_file(uploaded.pk) == "retry"
+    [shown] = api.get(f"/api/v1/documents/{document.pk}").json()["files"]
+    assert shown["viewable"] is False
+    waiting = api.get(f"/api/v1/documents/{document.pk}/content")
+    assert waiting.status_code == 404
+    assert "waiting for a virus check" in waiting.json()["detail"]
+
+
 def test_the_schema_documents_the_endpoints(api):
     schema = api.get("/api/v1/openapi.json").json()
     assert "/api/v1/residents/{resident_id}/evidence-requests" in schema["paths"]

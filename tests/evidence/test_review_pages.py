@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from doorstep.core import roles
 from doorstep.core.models import AuditEvent
-from doorstep.evidence import services
+from doorstep.evidence import services, tasks
 from doorstep.evidence.models import RequestedDocument, UploadedFile
 
 from ..factories import StaffFactory, TeamFactory
-from .factories import EvidenceRequestFactory
-from .review_support import stored_file, submitted
+from .factories import EvidenceRequestFactory, RequestedDocumentFactory
+from .review_support import jpeg_bytes, stored_file, submitted
 
 pytestmark = pytest.mark.usefixtures("texting_any_time")
 
@@ -119,6 +119,34 @@ def test_quarantined_files_are_never_shown(officer_client, document):
     assert "failed the virus scan" in page
     assert officer_client.get(_url("file_content", infected)).status_code == 404
     assert officer_client.get(_url("file_original", infected)).status_code == 404
+
+
+@pytest.mark.parametrize("status", [UploadedFile.Status.RECEIVED, UploadedFile.Status.REFUSED])
+def test_a_file_without_a_clean_scan_is_never_served(officer_client, document, status):
+    unscanned = stored_file(document, status=status)
+    for name in ("file_content", "file_original"):
+        assert officer_client.get(_url(name, unscanned)).status_code == 404, name
+    page = officer_client.get(_url("document", document)).content.decode()
+    assert _url("file_original", unscanned) not in page
+
+
+def test_with_the_scanner_unreachable_a_file_waits_for_a_virus_check(
+    officer_client, officer, textable_resident, settings, tmp_path
+):
+    settings.CLAMD_SOCKET = str(tmp_path / "no-clamd-here.sock")
+    document = RequestedDocumentFactory(
+        request=EvidenceRequestFactory(resident=textable_resident, created_by=officer),
+        reviewer=officer,
+    )
+    upload = services.upload_file(document=document, filename="payslip.jpg", data=jpeg_bytes())
+    assert tasks.process_file(upload.pk) == "retry"
+
+    page = officer_client.get(_url("document", document)).content.decode()
+    assert "waiting for a virus check" in page
+    assert _url("file_original", upload) not in page
+    assert _url("file_content", upload) not in page
+    for name in ("file_content", "file_original"):
+        assert officer_client.get(_url(name, upload)).status_code == 404, name
 
 
 def test_reviewer_flags_are_shown_prominently(officer_client, document):

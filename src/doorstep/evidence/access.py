@@ -185,3 +185,10 @@ def get_file_in_request(evidence_request: EvidenceRequest, pk: int, **filters) -
     if upload is None:
         raise Http404("No file here")
     return upload
+
+
+def can_serve_file(upload: UploadedFile) -> bool:
+    """Whether any of a file's bytes (original, safe copy, thumbnail) may be served: only once
+    its check ended clean (status ready or flagged), never while it waits for the virus check
+    (e.g. the scanner is unreachable), nor when it was refused unscanned or quarantined."""
+    return upload.status in (UploadedFile.Status.READY, UploadedFile.Status.FLAGGED)

@@ -126,7 +126,7 @@ def _file_out(uploaded: UploadedFile) -> dict:
         "problem": uploaded.problem,
         "uploaded_at": uploaded.uploaded_at,
         "uploaded_by_staff": uploaded.uploaded_by_id is not None,
-        "viewable": uploaded.is_viewable,
+        "viewable": access.can_serve_file(uploaded) and uploaded.is_viewable,
     }
 
 
@@ -366,10 +366,13 @@ def document_content(
         chosen = next((f for f in files if f.pk == file_id), None)
         if chosen is None:
             raise NotFoundError(f"Document {document_id} has no file with id {file_id}")
-    if not chosen.is_viewable:
-        raise NotFoundError(
-            f"File {chosen.pk} has no checked copy ({chosen.get_status_display().lower()})"
+    if not (access.can_serve_file(chosen) and chosen.is_viewable):
+        state = (
+            "waiting for a virus check"
+            if chosen.status == UploadedFile.Status.RECEIVED
+            else chosen.get_status_display().lower()
         )
+        raise NotFoundError(f"File {chosen.pk} has no checked copy ({state})")
     services.record_file_read(
         actor=request.auth,
         upload=chosen,

@@ -263,7 +263,8 @@ def _open_stored(name: str):
 def file_content(request, pk: int):
     """The sanitised copy, shown inline. Quarantined and unprocessed files are never served."""
     upload = _visible_file(request, pk)
-    if not upload.is_viewable or upload.mime not in (*IMAGE_TYPES, PDF):
+    viewable = access.can_serve_file(upload) and upload.is_viewable
+    if not viewable or upload.mime not in (*IMAGE_TYPES, PDF):
         raise Http404("This file cannot be shown")
     content = _open_stored(upload.sanitised_path)
     services.record_file_read(actor=request.user, upload=upload, original=False, request=request)
@@ -289,9 +290,10 @@ def file_content(request, pk: int):
 @require_GET
 @never_cache
 def file_original(request, pk: int):
-    """The file as the resident sent it, as a download (audited). Never a quarantined one."""
+    """The file as the resident sent it, as a download (audited). Only once its check ended
+    clean: never a quarantined, refused or not yet scanned one."""
     upload = _visible_file(request, pk)
-    if upload.status in (UploadedFile.Status.INFECTED, UploadedFile.Status.DELETED):
+    if not access.can_serve_file(upload):
         raise Http404("This file cannot be downloaded")
     content = _open_stored(upload.original_path)
     services.record_file_read(actor=request.user, upload=upload, original=True, request=request)

@@ -280,6 +280,32 @@ def malformed_pdf() -> Sample:
     return Sample("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 9 0 R\n%%EOF garbage")
 
 
+def hta_with_pdf_header() -> Sample:
+    """An HTML application that runs when double-clicked, starting with a PDF header so a check
+    of the first bytes takes it for a PDF; named to look like one."""
+    data = (
+        b"%PDF-1.7\n<HTA:APPLICATION WINDOWSTATE=minimize>\n<html><body><script "
+        b'language=VBScript>CreateObject("WScript.Shell").Run "calc.exe"</script>'
+        b"</body></html>\n"
+    )
+    return Sample("Payslip.pdf.hta", data)
+
+
+def batch_with_pdf_header() -> Sample:
+    """A Windows batch file behind a PDF header (cmd skips the line it cannot run)."""
+    return Sample("statement.pdf", b"%PDF-1.4\r\n@echo off\r\nstart calc.exe\r\n")
+
+
+def escaped_names_in_a_broken_pdf() -> Sample:
+    """A damaged PDF whose JavaScript and launch action are written with #xx escapes, so only a
+    reader that decodes names sees them."""
+    return Sample(
+        "broken.pdf",
+        b"%PDF-1.4\n1 0 obj << /OpenAction << /S /Java#53cript /J#53 (app.alert(1)) >> "
+        b"/AA << /O << /S /#4caunch /F (cmd.exe) >> >>\n%%EOF garbage",
+    )
+
+
 def eicar() -> Sample:
     """The EICAR test string on its own, named like a photo (refused by type before any scan)."""
     return Sample("eicar.jpg", EICAR)

@@ -202,6 +202,10 @@ def test_a_document_with_several_files_needs_a_file_id(api, officer, amina, pays
     pdf_response = api.get(f"/api/v1/documents/{document.pk}/content", {"file_id": second.pk})
     assert pdf_response.status_code == 200
     assert pdf_response["Content-Type"] == "application/pdf"
+    day = timezone.localdate(second.uploaded_at).isoformat()
+    assert pdf_response["Content-Disposition"] == (
+        f'attachment; filename="{payslips.name} {day}.pdf"'
+    )
     assert (
         api.get(f"/api/v1/documents/{document.pk}/content", {"file_id": 999999}).status_code == 404
     )

@@ -105,7 +105,8 @@ def test_the_original_downloads_as_an_attachment_and_is_audited(officer_client, 
     image = document.files.order_by("id").first()
     response = officer_client.get(_url("file_original", image))
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="IMG_0042.JPG"')
+    day = timezone.localdate(image.uploaded_at).isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="Photo ID {day}.jpg"'
     assert response["Content-Type"] == "application/octet-stream"
     assert AuditEvent.objects.filter(
         object_type="uploaded_file", object_id=str(image.pk), action="export"
@@ -119,6 +120,16 @@ def test_quarantined_files_are_never_shown(officer_client, document):
     assert "failed the virus scan" in page
     assert officer_client.get(_url("file_content", infected)).status_code == 404
     assert officer_client.get(_url("file_original", infected)).status_code == 404
+
+
+def test_downloads_are_named_by_doorstep_with_the_real_type(officer_client, document):
+    disguised = stored_file(document, pdf=True, name="Payslip.pdf.hta")
+    day = timezone.localdate(disguised.uploaded_at).isoformat()
+    for name in ("file_original", "file_content"):
+        response = officer_client.get(_url(name, disguised))
+        assert response.status_code == 200
+        assert f'filename="Photo ID {day}.pdf"' in response["Content-Disposition"], name
+        assert "hta" not in response["Content-Disposition"]
 
 
 @pytest.mark.parametrize("status", [UploadedFile.Status.RECEIVED, UploadedFile.Status.REFUSED])

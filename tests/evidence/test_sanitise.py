@@ -215,6 +215,21 @@ def test_a_malformed_pdf_is_flagged_and_kept():
     assert result.flags == [sanitising.FLAG_PDF_MALFORMED]
 
 
+@pytest.mark.parametrize("sample", [hostile.hta_with_pdf_header, hostile.batch_with_pdf_header])
+def test_a_program_behind_a_pdf_header_is_refused_as_not_a_pdf(sample):
+    with pytest.raises(RefusedFile) as refused:
+        run(sample)
+    assert refused.value.reason == "not_pdf"
+    assert "is not a PDF" in refused.value.message
+
+
+def test_hex_escaped_names_in_a_damaged_pdf_are_caught():
+    result = run(hostile.escaped_names_in_a_broken_pdf)
+    assert sanitising.FLAG_PDF_MALFORMED in result.flags
+    assert sanitising.FLAG_PDF_JAVASCRIPT in result.flags
+    assert sanitising.FLAG_PDF_LAUNCH in result.flags
+
+
 def test_a_pdf_that_opens_at_a_page_is_not_flagged():
     catalog = b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >>"
     data = hostile.pdf_bytes([catalog, *hostile._pages(1)])

@@ -10,12 +10,14 @@ import datetime
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from doorstep.cases.models import Case
 from doorstep.core.models import Staff, Team
 from doorstep.evidence import access, links, queries, services
+from doorstep.evidence.filetypes import EXTENSIONS, download_name
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
 
 from ..errors import NotFoundError
@@ -382,12 +384,12 @@ def document_content(
     )
     content = services.read_stored(chosen.sanitised_path)
     response = HttpResponse(content, content_type=chosen.mime or "application/octet-stream")
-    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
-        chosen.mime, "pdf"
+    name = download_name(
+        document.document_type.name,
+        timezone.localdate(chosen.uploaded_at),
+        EXTENSIONS.get(chosen.mime, "bin"),
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="document-{document.pk}-{chosen.pk}.{extension}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -136,6 +136,23 @@ def test_an_image_over_our_own_pixel_limit_is_refused(monkeypatch):
     assert refused.value.reason == "too_many_pixels"
 
 
+def test_a_picture_too_big_to_decode_in_memory_is_refused_before_decoding():
+    file = hostile.png_16_bit()
+    assert len(file.data) < 1_000_000
+    with pytest.raises(RefusedFile) as refused:
+        run(hostile.png_16_bit)
+    assert refused.value.reason == "too_much_memory"
+    assert refused.value.message == (
+        "‘scan.png’ is too big a picture to check: it would take more than 200 MB of memory to "
+        "open. Take a normal photo of the document instead, or save it with fewer colours."
+    )
+
+
+def test_a_48_megapixel_photo_is_still_accepted():
+    data = hostile.jpeg_bytes(Image.new("RGB", (8000, 6000), (90, 90, 90)))
+    assert sanitise(data, sniff(data, filename="a.jpg"), filename="a.jpg").width == 4000
+
+
 def test_a_truncated_jpeg_is_refused_plainly():
     with pytest.raises(RefusedFile) as refused:
         run(hostile.truncated_jpeg)

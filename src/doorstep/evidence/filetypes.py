@@ -38,7 +38,7 @@ EXTENSIONS = {sniffed.mime: sniffed.extension for sniffed in (JPEG, PNG, HEIC, W
 class RefusedFile(Exception):
     """A file we will not keep. `message` is for the resident (and the officer); `reason` is a
     short code for logs and tests: empty, too_large, executable, markup, svg, archive, office,
-    unknown, damaged, too_many_pixels, not_pdf."""
+    unknown, damaged, too_many_pixels, too_much_memory, not_pdf."""
 
     def __init__(self, message: str, *, reason: str):
         super().__init__(message)

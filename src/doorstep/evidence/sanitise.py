@@ -41,6 +41,12 @@ THUMBNAIL_QUALITY = 80
 # Refused before decoding: 50 megapixels covers every phone's normal photo (a 48 MP sensor
 # gives 8,000 x 6,000) and keeps one decode under ~200 MB of memory.
 MAX_PIXELS = 50_000_000
+# And before decoding, what the decoded picture would take in memory: pixels x bytes a pixel,
+# from the file's header (a 16-bit PNG with transparency is 8 bytes a pixel, so a few hundred KB
+# can need over 600 MB in the worker) and from how Pillow holds that mode.
+MAX_DECODE_BYTES = 200 * 1024 * 1024
+_MODE_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2}  # others: 4
+_PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # by colour type
 # PDFs with more pages than this are still counted, but only the first ones are inspected.
 PDF_PAGES_INSPECTED = 500
 
@@ -99,6 +105,45 @@ def _too_many_pixels(filename: str) -> RefusedFile:
     )
 
 
+def _too_much_memory(filename: str) -> RefusedFile:
+    return RefusedFile(
+        f"{quoted(filename)} is too big a picture to check: it would take more than "
+        f"{MAX_DECODE_BYTES // (1024 * 1024)} MB of memory to open. Take a normal photo of the "
+        "document instead, or save it with fewer colours.",
+        reason="too_much_memory",
+    )
+
+
+def _png_pixel_bytes(data: bytes) -> int:
+    """Bytes a pixel from a PNG's header (bit depth x channels); 0 if it cannot be read."""
+    if len(data) < 26 or data[12:16] != b"IHDR":
+        return 0
+    bit_depth, colour_type = data[24], data[25]
+    return -(-bit_depth * _PNG_CHANNELS.get(colour_type, 4) // 8)
+
+
+def _decode_bytes(image: Image.Image, data: bytes, kind: str) -> int:
+    """Memory the decoded picture would take, from its header, without decoding it."""
+    per_pixel = _MODE_BYTES.get(image.mode, 4)
+    if kind == "png":
+        per_pixel = max(per_pixel, _png_pixel_bytes(data))
+    width, height = image.size
+    return width * height * per_pixel
+
+
+def _check_size(image: Image.Image, data: bytes, sniffed: Sniffed, *, filename: str) -> None:
+    """Refuse, before decoding, a picture with too many pixels or too big to hold in memory."""
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise _too_many_pixels(filename)
+    if sniffed.kind == "jpeg":
+        # Decode at 1/2, 1/4 or 1/8 scale when the photo is far bigger than we keep:
+        # libjpeg does this almost for free.
+        image.draft("RGB", _scaled(image.size, MAX_SIDE))
+    if _decode_bytes(image, data, sniffed.kind) > MAX_DECODE_BYTES:
+        raise _too_much_memory(filename)
+
+
 def _scaled(size: tuple[int, int], side: int) -> tuple[int, int]:
     width, height = size
     ratio = side / max(width, height)
@@ -126,15 +171,9 @@ def _open_image(data: bytes, sniffed: Sniffed, *, filename: str) -> tuple[Image.
             # Our own limit below is lower than Pillow's warning threshold.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[sniffed.kind]])
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise _too_many_pixels(filename)
+            _check_size(image, data, sniffed, filename=filename)
             if getattr(image, "n_frames", 1) > 1:
                 flags.append(FLAG_IMAGE_FRAMES)
-            if sniffed.kind == "jpeg":
-                # Decode at 1/2, 1/4 or 1/8 scale when the photo is far bigger than we keep:
-                # libjpeg does this almost for free.
-                image.draft("RGB", _scaled(image.size, MAX_SIDE))
             image.load()
             ImageOps.exif_transpose(image, in_place=True)
     except Image.DecompressionBombError as error:

@@ -377,6 +377,25 @@ def test_sending_each_document_then_the_confirmation_page(resident_client, sent,
     assert document.status == RequestedDocument.Status.SUBMITTED
 
 
+def test_the_confirmation_says_what_a_rejection_does_to_the_link(
+    resident_client, sent, document, medical, officer
+):
+    other = sent.evidence_request.items.get(document_type=medical)
+    for item, name, data in ((document, "IMG_0042.JPG", jpeg()), (other, "letter.pdf", pdf())):
+        _upload(resident_client, sent, item, (name, data))
+        resident_client.post(_url("link_submit", sent, item.pk))
+    confirmation = resident_client.get(_url("link_sent", sent)).content.decode()
+    assert "same link until the due date" not in confirmation
+    assert "we will text you why and a new link to send it again" in confirmation
+    assert "this link stops working" in confirmation
+
+    # What the page promises is what a rejection does.
+    document.refresh_from_db()
+    decision = services.reject(actor=officer, document=document, reason="unreadable")
+    assert decision.message is not None and "/evidence/d/" in decision.message.body
+    assert resident_client.get(_url("link", sent)).status_code == 404
+
+
 def test_sending_a_document_with_no_files_says_what_to_do(resident_client, sent, document):
     resident_client.post(_url("link_submit", sent, document.pk))
     assert "Send a photo or file for Payslips (test) first" in _page(resident_client, sent)

@@ -194,8 +194,8 @@ def jpeg_zip_polyglot() -> Sample:
     return Sample("passport.jpg", jpeg_bytes() + archive.getvalue())
 
 
-def png_bomb(side: int = 20_000) -> Sample:
-    """A decompression bomb: a few tens of KB that would decode to side x side pixels."""
+def _blank_png(width: int, height: int, *, bit_depth: int, colour_type: int, row_bytes: int):
+    """A PNG of blank rows, compressed row by row so building it takes little memory."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return (
@@ -205,14 +205,26 @@ def png_bomb(side: int = 20_000) -> Sample:
             + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
         )
 
-    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
     compressor = zlib.compressobj(9)
-    row = b"\x00" * (1 + (side + 7) // 8)  # filter byte + packed pixels
-    body = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
-    data = (
+    row = b"\x00" * (1 + row_bytes)  # filter byte + the row's samples
+    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
     )
+
+
+def png_bomb(side: int = 20_000) -> Sample:
+    """A decompression bomb: a few tens of KB that would decode to side x side pixels."""
+    data = _blank_png(side, side, bit_depth=1, colour_type=0, row_bytes=(side + 7) // 8)
     return Sample("bomb.png", data)
+
+
+def png_16_bit(side: int = 5_200) -> Sample:
+    """A 16-bit colour PNG with transparency (8 bytes a pixel): under the pixel limit (27
+    megapixels), a few hundred KB, yet over 200 MB to decode."""
+    data = _blank_png(side, side, bit_depth=16, colour_type=6, row_bytes=side * 8)
+    return Sample("scan.png", data)
 
 
 def truncated_jpeg() -> Sample:
@@ -278,6 +290,32 @@ def encrypted_pdf(password: str = "secret") -> Sample:  # noqa: S107 - a test fi
 def malformed_pdf() -> Sample:
     """Starts like a PDF, then nothing a parser can use."""
     return Sample("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 9 0 R\n%%EOF garbage")
+
+
+def hta_with_pdf_header() -> Sample:
+    """An HTML application that runs when double-clicked, starting with a PDF header so a check
+    of the first bytes takes it for a PDF; named to look like one."""
+    data = (
+        b"%PDF-1.7\n<HTA:APPLICATION WINDOWSTATE=minimize>\n<html><body><script "
+        b'language=VBScript>CreateObject("WScript.Shell").Run "calc.exe"</script>'
+        b"</body></html>\n"
+    )
+    return Sample("Payslip.pdf.hta", data)
+
+
+def batch_with_pdf_header() -> Sample:
+    """A Windows batch file behind a PDF header (cmd skips the line it cannot run)."""
+    return Sample("statement.pdf", b"%PDF-1.4\r\n@echo off\r\nstart calc.exe\r\n")
+
+
+def escaped_names_in_a_broken_pdf() -> Sample:
+    """A damaged PDF whose JavaScript and launch action are written with #xx escapes, so only a
+    reader that decodes names sees them."""
+    return Sample(
+        "broken.pdf",
+        b"%PDF-1.4\n1 0 obj << /OpenAction << /S /Java#53cript /J#53 (app.alert(1)) >> "
+        b"/AA << /O << /S /#4caunch /F (cmd.exe) >> >>\n%%EOF garbage",
+    )
 
 
 def eicar() -> Sample:

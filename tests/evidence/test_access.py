@@ -113,11 +113,21 @@ def test_a_document_that_does_not_exist_is_a_404_for_everyone(administrator):
 # --- Requests ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["officer", "team_leader", "administrator", "unrelated_officer"])
-def test_staff_who_ask_for_documents_open_any_request(request, role, document):
+@pytest.mark.parametrize("role", ["officer", "team_leader", "administrator", "asker"])
+def test_reviewers_the_asking_officer_and_administrators_open_a_request(request, role, document):
     actor = request.getfixturevalue(role)
-    assert access.can_ask(actor)
     assert access.get_request_for(actor, document.request_id) == document.request
+
+
+def test_a_named_reviewer_outside_the_team_opens_the_request(unrelated_officer):
+    document = submitted(reviewer=unrelated_officer)
+    assert access.get_request_for(unrelated_officer, document.request_id) == document.request
+
+
+def test_an_officer_of_an_unrelated_team_cannot_open_a_request(unrelated_officer, document):
+    assert access.can_ask(unrelated_officer)  # may ask for documents, but not see these
+    with pytest.raises(Http404):
+        access.get_request_for(unrelated_officer, document.request_id)
 
 
 def test_a_digital_friend_cannot_open_a_request(digital_friend, document):

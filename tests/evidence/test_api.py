@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from doorstep.api import services as api_services
+from doorstep.core import resident_links
 from doorstep.core.models import AuditEvent
 from doorstep.evidence import links, services, tasks
 from doorstep.evidence.models import EvidenceRequest, UploadedFile
@@ -55,7 +56,7 @@ def test_a_system_asks_for_documents_and_gets_the_link_once(
     assert body["text_sent"] is True and body["text_problem"] == ""
     assert "/evidence/d/" in body["link"]
     token = body["link"].rstrip("/").rsplit("/", 1)[1]
-    assert links.find_request_by_token(token).pk == body["id"]
+    assert resident_links.lookup(links.LINK, token).pk == body["id"]
     assert [d["document_type"] for d in body["documents"]] == [payslips.name, medical.name]
     assert body["documents"][0]["reviewer_id"] == second_officer.pk
     assert body["documents"][1]["reviewer_team_id"] == medical.default_team_id
@@ -201,6 +202,10 @@ def test_a_document_with_several_files_needs_a_file_id(api, officer, amina, pays
     pdf_response = api.get(f"/api/v1/documents/{document.pk}/content", {"file_id": second.pk})
     assert pdf_response.status_code == 200
     assert pdf_response["Content-Type"] == "application/pdf"
+    day = timezone.localdate(second.uploaded_at).isoformat()
+    assert pdf_response["Content-Disposition"] == (
+        f'attachment; filename="{payslips.name} {day}.pdf"'
+    )
     assert (
         api.get(f"/api/v1/documents/{document.pk}/content", {"file_id": 999999}).status_code == 404
     )
@@ -214,6 +219,21 @@ def test_a_quarantined_file_is_never_returned(api, officer, amina, payslips):
         status=UploadedFile.Status.INFECTED, sanitised_path="sanitised/x.enc"
     )
     assert api.get(f"/api/v1/documents/{document.pk}/content").status_code == 404
+
+
+def test_a_file_waiting_for_its_virus_check_is_never_returned(
+    api, officer, amina, payslips, settings, tmp_path
+):
+    settings.CLAMD_SOCKET = str(tmp_path / "no-clamd-here.sock")
+    sent = ask(officer, amina, payslips)
+    document = sent.evidence_request.items.get()
+    uploaded = services.upload_file(document=document, filename="a.jpg", data=jpeg())
+    assert tasks.process_file(uploaded.pk) == "retry"
+    [shown] = api.get(f"/api/v1/documents/{document.pk}").json()["files"]
+    assert shown["viewable"] is False
+    waiting = api.get(f"/api/v1/documents/{document.pk}/content")
+    assert waiting.status_code == 404
+    assert "waiting for a virus check" in waiting.json()["detail"]
 
 
 def test_the_schema_documents_the_endpoints(api):

@@ -194,3 +194,11 @@ def test_files_whose_task_was_lost_are_queued_again(document, run_tasks):
     run_tasks()
     uploaded.refresh_from_db()
     assert uploaded.status == UploadedFile.Status.READY
+
+
+def test_a_program_behind_a_pdf_header_is_refused(document):
+    uploaded = _upload(document, hostile.hta_with_pdf_header())
+    assert tasks.process_file(uploaded.pk) == UploadedFile.Status.REFUSED
+    uploaded.refresh_from_db()
+    assert "is not a PDF" in uploaded.problem
+    assert uploaded.sanitised_path == ""

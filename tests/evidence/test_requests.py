@@ -5,7 +5,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from freezegun import freeze_time
 
+from doorstep.core import resident_links
 from doorstep.core.models import AuditEvent, ServiceEvent, TimelineEvent
 from doorstep.core.service_events import TRANSACTION_STARTED
 from doorstep.core.tokens import hash_token
@@ -41,9 +43,9 @@ def test_a_request_texts_the_resident_a_link_that_only_its_hash_opens(
     assert len(sent.token) >= 32
     assert evidence_request.token_hash == hash_token(sent.token)
     assert sent.token not in evidence_request.token_hash
-    assert links.find_request_by_token(sent.token) == evidence_request
-    assert links.find_request_by_token(sent.token[:-1] + "x") is None
-    assert links.find_request_by_token("../../etc/passwd") is None
+    assert resident_links.lookup(links.LINK, sent.token) == evidence_request
+    assert resident_links.lookup(links.LINK, sent.token[:-1] + "x") is None
+    assert resident_links.lookup(links.LINK, "../../etc/passwd") is None
 
     text = Message.objects.get(idempotency_key__startswith=f"evidence:{evidence_request.pk}:link")
     assert text.resident == amina
@@ -202,7 +204,7 @@ def test_a_request_from_a_case_belongs_to_the_case_team(officer, amina, payslips
 # --- The date-of-birth check ----------------------------------------------------------------
 
 
-def test_three_wrong_dates_of_birth_lock_the_link_for_30_minutes(officer, amina, payslips):
+def test_three_wrong_dates_of_birth_lock_the_link_until_a_new_one_is_sent(officer, amina, payslips):
     evidence_request = ask(officer, amina, payslips).evidence_request
     wrong = datetime.date(1990, 1, 1)
 
@@ -210,22 +212,25 @@ def test_three_wrong_dates_of_birth_lock_the_link_for_30_minutes(officer, amina,
     assert (first.ok, first.tries_left) == (False, 2)
     services.check_date_of_birth(evidence_request=evidence_request, date_of_birth=wrong)
     third = services.check_date_of_birth(evidence_request=evidence_request, date_of_birth=wrong)
-    assert third.locked_until is not None
-    assert third.locked_until - timezone.now() > datetime.timedelta(minutes=29)
+    assert third.locked and third.tries_left == 0
+    assert links.is_locked(evidence_request)
 
     # Locked: even the right date is refused, and the count is on the row, not in a cache.
     evidence_request.refresh_from_db()
     right = services.check_date_of_birth(
         evidence_request=evidence_request, date_of_birth=DATE_OF_BIRTH
     )
-    assert not right.ok
+    assert not right.ok and right.locked
     assert TimelineEvent.objects.filter(summary__contains="locked").exists()
 
-    # After the lock: fresh tries, and the right date works.
-    EvidenceRequest.objects.filter(pk=evidence_request.pk).update(
-        locked_until=timezone.now() - datetime.timedelta(seconds=1)
-    )
+    # Time does not lift the lock: only a new link does.
+    with freeze_time(timezone.now() + datetime.timedelta(days=1)):
+        assert not services.check_date_of_birth(
+            evidence_request=evidence_request, date_of_birth=DATE_OF_BIRTH
+        ).ok
+    services.resend_link(evidence_request=evidence_request, actor=officer)
     evidence_request.refresh_from_db()
+    assert not links.is_locked(evidence_request)
     assert services.check_date_of_birth(
         evidence_request=evidence_request, date_of_birth=DATE_OF_BIRTH
     ).ok
@@ -277,8 +282,8 @@ def test_resending_makes_a_new_link_and_the_old_one_stops(officer, amina, paysli
     again = services.resend_link(evidence_request=first.evidence_request, actor=officer)
 
     assert again.token != first.token
-    assert links.find_request_by_token(first.token) is None
-    found = links.find_request_by_token(again.token)
+    assert resident_links.lookup(links.LINK, first.token) is None
+    found = resident_links.lookup(links.LINK, again.token)
     assert found == first.evidence_request
     assert links.link_state(found) == links.LinkState.OPEN
     texts = Message.objects.filter(kind=Message.Kind.ONE_OFF).order_by("pk")

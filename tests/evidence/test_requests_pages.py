@@ -8,12 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from doorstep.core import resident_links, roles
 from doorstep.core.models import AuditEvent
-from doorstep.evidence import links
+from doorstep.evidence import links, services
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
 from doorstep.messaging.models import Message
 
-from ..factories import CaseFactory, ResidentFactory
+from ..factories import CaseFactory, ResidentFactory, StaffFactory, TeamFactory
 from . import requests_support as support
 from .requests_support import ask, jpeg, link_in_text, pdf
 
@@ -190,7 +191,50 @@ def test_stopping_and_resending_the_link(officer_client, officer, amina, payslip
     assert "Works until" in content
     newest = Message.objects.filter(kind=Message.Kind.ONE_OFF).latest("pk")
     assert link_in_text(newest) in content
-    assert links.find_request_by_token(sent.token) is None
+    assert resident_links.lookup(links.LINK, sent.token) is None
+
+
+def test_a_locked_link_shows_on_the_request_and_a_new_link_unlocks_it(
+    officer_client, officer, amina, payslips
+):
+    sent = ask(officer, amina, payslips)
+    evidence_request = sent.evidence_request
+    for _ in range(3):
+        services.check_date_of_birth(
+            evidence_request=evidence_request, date_of_birth=datetime.date(1990, 1, 1)
+        )
+    url = reverse("evidence:request", args=[evidence_request.pk])
+    content = officer_client.get(url).content.decode()
+    assert "Locked after 3 wrong dates of birth" in content
+    assert "Text a new link" in content
+
+    officer_client.post(reverse("evidence:resend", args=[evidence_request.pk]))
+    evidence_request.refresh_from_db()
+    assert not links.is_locked(evidence_request)
+    assert "Locked after" not in officer_client.get(url).content.decode()
+
+
+def test_an_officer_of_another_team_cannot_see_or_change_a_request(
+    client, officer, amina, payslips
+):
+    sent = ask(officer, amina, payslips)
+    pk = sent.evidence_request.pk
+    stranger = StaffFactory(roles=[roles.OFFICER], teams=[TeamFactory(name="Benefits")])
+    client.force_login(stranger)
+    assert client.get(reverse("evidence:request", args=[pk])).status_code == 404
+    assert client.post(reverse("evidence:revoke", args=[pk])).status_code == 404
+    assert client.post(reverse("evidence:resend", args=[pk])).status_code == 404
+    sent.evidence_request.refresh_from_db()
+    assert links.link_state(sent.evidence_request) == links.LinkState.OPEN
+    assert Message.objects.filter(kind=Message.Kind.ONE_OFF).count() == 1
+
+
+def test_a_digital_friend_is_refused_a_request(client, digital_friend, officer, amina, payslips):
+    sent = ask(officer, amina, payslips)
+    client.force_login(digital_friend)
+    assert (
+        client.get(reverse("evidence:request", args=[sent.evidence_request.pk])).status_code == 403
+    )
 
 
 def test_resending_a_finished_request_says_why_not(officer_client, officer, amina, payslips):

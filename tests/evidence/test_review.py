@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from doorstep.core import roles
+from doorstep.core import resident_links, roles
 from doorstep.core.models import AuditEvent, ServiceEvent, TimelineEvent
 from doorstep.evidence import access, links, queries, services
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
@@ -337,7 +337,7 @@ def test_a_rejection_asks_again_and_texts_the_reason_with_a_new_link(
     assert "could not accept your " + document.document_type.name.lower() in text.body
     assert "We could not read it" in text.body
     token = text.body.split("/d/")[1].split("/")[0]
-    assert links.find_request_by_token(token) == evidence_request
+    assert resident_links.lookup(links.LINK, token) == evidence_request
     assert ServiceEvent.objects.get(name="evidence.decided").attributes["decision"] == "rejected"
     assert AuditEvent.objects.filter(action="reject", object_id=str(document.pk)).exists()
 

@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from doorstep.core import roles
 from doorstep.core.models import AuditEvent
-from doorstep.evidence import services
+from doorstep.evidence import services, tasks
 from doorstep.evidence.models import RequestedDocument, UploadedFile
 
 from ..factories import StaffFactory, TeamFactory
-from .factories import EvidenceRequestFactory
-from .review_support import stored_file, submitted
+from .factories import EvidenceRequestFactory, RequestedDocumentFactory
+from .review_support import jpeg_bytes, stored_file, submitted
 
 pytestmark = pytest.mark.usefixtures("texting_any_time")
 
@@ -105,7 +105,8 @@ def test_the_original_downloads_as_an_attachment_and_is_audited(officer_client, 
     image = document.files.order_by("id").first()
     response = officer_client.get(_url("file_original", image))
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="IMG_0042.JPG"')
+    day = timezone.localdate(image.uploaded_at).isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="Photo ID {day}.jpg"'
     assert response["Content-Type"] == "application/octet-stream"
     assert AuditEvent.objects.filter(
         object_type="uploaded_file", object_id=str(image.pk), action="export"
@@ -119,6 +120,44 @@ def test_quarantined_files_are_never_shown(officer_client, document):
     assert "failed the virus scan" in page
     assert officer_client.get(_url("file_content", infected)).status_code == 404
     assert officer_client.get(_url("file_original", infected)).status_code == 404
+
+
+def test_downloads_are_named_by_doorstep_with_the_real_type(officer_client, document):
+    disguised = stored_file(document, pdf=True, name="Payslip.pdf.hta")
+    day = timezone.localdate(disguised.uploaded_at).isoformat()
+    for name in ("file_original", "file_content"):
+        response = officer_client.get(_url(name, disguised))
+        assert response.status_code == 200
+        assert f'filename="Photo ID {day}.pdf"' in response["Content-Disposition"], name
+        assert "hta" not in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("status", [UploadedFile.Status.RECEIVED, UploadedFile.Status.REFUSED])
+def test_a_file_without_a_clean_scan_is_never_served(officer_client, document, status):
+    unscanned = stored_file(document, status=status)
+    for name in ("file_content", "file_original"):
+        assert officer_client.get(_url(name, unscanned)).status_code == 404, name
+    page = officer_client.get(_url("document", document)).content.decode()
+    assert _url("file_original", unscanned) not in page
+
+
+def test_with_the_scanner_unreachable_a_file_waits_for_a_virus_check(
+    officer_client, officer, textable_resident, settings, tmp_path
+):
+    settings.CLAMD_SOCKET = str(tmp_path / "no-clamd-here.sock")
+    document = RequestedDocumentFactory(
+        request=EvidenceRequestFactory(resident=textable_resident, created_by=officer),
+        reviewer=officer,
+    )
+    upload = services.upload_file(document=document, filename="payslip.jpg", data=jpeg_bytes())
+    assert tasks.process_file(upload.pk) == "retry"
+
+    page = officer_client.get(_url("document", document)).content.decode()
+    assert "waiting for a virus check" in page
+    assert _url("file_original", upload) not in page
+    assert _url("file_content", upload) not in page
+    for name in ("file_content", "file_original"):
+        assert officer_client.get(_url(name, upload)).status_code == 404, name
 
 
 def test_reviewer_flags_are_shown_prominently(officer_client, document):

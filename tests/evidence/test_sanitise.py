@@ -136,6 +136,23 @@ def test_an_image_over_our_own_pixel_limit_is_refused(monkeypatch):
     assert refused.value.reason == "too_many_pixels"
 
 
+def test_a_picture_too_big_to_decode_in_memory_is_refused_before_decoding():
+    file = hostile.png_16_bit()
+    assert len(file.data) < 1_000_000
+    with pytest.raises(RefusedFile) as refused:
+        run(hostile.png_16_bit)
+    assert refused.value.reason == "too_much_memory"
+    assert refused.value.message == (
+        "‘scan.png’ is too big a picture to check: it would take more than 200 MB of memory to "
+        "open. Take a normal photo of the document instead, or save it with fewer colours."
+    )
+
+
+def test_a_48_megapixel_photo_is_still_accepted():
+    data = hostile.jpeg_bytes(Image.new("RGB", (8000, 6000), (90, 90, 90)))
+    assert sanitise(data, sniff(data, filename="a.jpg"), filename="a.jpg").width == 4000
+
+
 def test_a_truncated_jpeg_is_refused_plainly():
     with pytest.raises(RefusedFile) as refused:
         run(hostile.truncated_jpeg)
@@ -213,6 +230,21 @@ def test_a_malformed_pdf_is_flagged_and_kept():
     assert result.content == original.data
     assert result.pages is None
     assert result.flags == [sanitising.FLAG_PDF_MALFORMED]
+
+
+@pytest.mark.parametrize("sample", [hostile.hta_with_pdf_header, hostile.batch_with_pdf_header])
+def test_a_program_behind_a_pdf_header_is_refused_as_not_a_pdf(sample):
+    with pytest.raises(RefusedFile) as refused:
+        run(sample)
+    assert refused.value.reason == "not_pdf"
+    assert "is not a PDF" in refused.value.message
+
+
+def test_hex_escaped_names_in_a_damaged_pdf_are_caught():
+    result = run(hostile.escaped_names_in_a_broken_pdf)
+    assert sanitising.FLAG_PDF_MALFORMED in result.flags
+    assert sanitising.FLAG_PDF_JAVASCRIPT in result.flags
+    assert sanitising.FLAG_PDF_LAUNCH in result.flags
 
 
 def test_a_pdf_that_opens_at_a_page_is_not_flagged():

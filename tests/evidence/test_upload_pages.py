@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from freezegun import freeze_time
 
 from doorstep.core.models import ServiceEvent
 from doorstep.evidence import services, tasks
@@ -130,11 +131,16 @@ def test_three_wrong_dates_lock_the_link(client, sent):
     client.post(_url("link", sent), wrong)
     locked = client.post(_url("link", sent), wrong)
     assert locked.status_code == 429
-    assert "locked for 30 minutes" in locked.content.decode()
-    # The right date does not open it while locked, from this browser or another.
+    content = locked.content.decode()
+    assert "This link is locked" in content
+    assert "ask them to send you a new link" in content
+    assert "What is your date of birth?" not in content
+    # The right date does not open it while locked, from this browser or another, nor later.
     right = {"day": "27", "month": "3", "year": "1985"}
     assert client.post(_url("link", sent), right).status_code == 429
     assert Client().post(_url("link", sent), right).status_code == 429
+    with freeze_time(timezone.now() + datetime.timedelta(hours=2)):
+        assert Client().post(_url("link", sent), right).status_code == 429
 
 
 def test_the_right_date_opens_the_list_for_this_browser_only(client, sent):
@@ -369,6 +375,25 @@ def test_sending_each_document_then_the_confirmation_page(resident_client, sent,
     assert "What happens next" in confirmation
     document.refresh_from_db()
     assert document.status == RequestedDocument.Status.SUBMITTED
+
+
+def test_the_confirmation_says_what_a_rejection_does_to_the_link(
+    resident_client, sent, document, medical, officer
+):
+    other = sent.evidence_request.items.get(document_type=medical)
+    for item, name, data in ((document, "IMG_0042.JPG", jpeg()), (other, "letter.pdf", pdf())):
+        _upload(resident_client, sent, item, (name, data))
+        resident_client.post(_url("link_submit", sent, item.pk))
+    confirmation = resident_client.get(_url("link_sent", sent)).content.decode()
+    assert "same link until the due date" not in confirmation
+    assert "we will text you why and a new link to send it again" in confirmation
+    assert "this link stops working" in confirmation
+
+    # What the page promises is what a rejection does.
+    document.refresh_from_db()
+    decision = services.reject(actor=officer, document=document, reason="unreadable")
+    assert decision.message is not None and "/evidence/d/" in decision.message.body
+    assert resident_client.get(_url("link", sent)).status_code == 404
 
 
 def test_sending_a_document_with_no_files_says_what_to_do(resident_client, sent, document):

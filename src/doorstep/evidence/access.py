@@ -8,8 +8,9 @@ Everyone else is told the page does not exist (404), so a document's existence i
 away; staff with no evidence permission at all (Digital Friends) get 403.
 Deciding is narrower: the requesting officer may watch, but only the reviewers decide.
 
-The officer pages about a request (ask, follow, upload for the resident) are for staff who may
-ask for documents and see residents. API tokens and background work act for no one person and
+A request is seen by whoever may see one of its documents, and by the officer who asked for
+it; its officer pages (follow it, stop or resend its link, upload for the resident) are also
+only for staff who may ask for documents and see residents. API tokens and background work act for no one person and
 see every request and document, as an Administrator with review_any_document does.
 """
 
@@ -116,14 +117,18 @@ def can_review(user, document: RequestedDocument) -> bool:
 
 
 def get_request_for(actor, pk: int) -> EvidenceRequest:
-    """A request for the officer pages and the API; 403 for staff who may not ask for
-    documents, 404 when there is no such request."""
-    if not _is_system(actor) and not can_ask(actor):
+    """A request for its officer page, its link actions and the API: 403 for staff with no part
+    in documents, 404 when the actor may see none of it (the rules of `visible_requests`: the
+    officer who asked, a reviewer of one of its documents, review_any_document) or it does not
+    exist."""
+    if _is_system(actor):
+        requests = EvidenceRequest.objects.all()
+    elif not may_use_reviews(actor):
         raise PermissionDenied
+    else:
+        requests = visible_requests(actor)
     request = (
-        EvidenceRequest.objects.select_related("resident", "case", "created_by", "team")
-        .filter(pk=pk)
-        .first()
+        requests.select_related("resident", "case", "created_by", "team").filter(pk=pk).first()
     )
     if request is None:
         raise Http404("No request for documents here")
@@ -180,3 +185,10 @@ def get_file_in_request(evidence_request: EvidenceRequest, pk: int, **filters) -
     if upload is None:
         raise Http404("No file here")
     return upload
+
+
+def can_serve_file(upload: UploadedFile) -> bool:
+    """Whether any of a file's bytes (original, safe copy, thumbnail) may be served: only once
+    its check ended clean (status ready or flagged), never while it waits for the virus check
+    (e.g. the scanner is unreachable), nor when it was refused unscanned or quarantined."""
+    return upload.status in (UploadedFile.Status.READY, UploadedFile.Status.FLAGGED)

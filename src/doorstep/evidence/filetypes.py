@@ -6,6 +6,7 @@ can act on. The name a phone or browser sends is only ever shown back (made safe
 `safe_filename`); it is never used to decide anything or to name a stored file.
 """
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,12 +31,14 @@ PNG = Sniffed("png", "image/png", "png")
 HEIC = Sniffed("heic", "image/heic", "heic")
 WEBP = Sniffed("webp", "image/webp", "webp")
 PDF = Sniffed("pdf", "application/pdf", "pdf")
+# The extension for each type a stored file (original or safe copy) can be.
+EXTENSIONS = {sniffed.mime: sniffed.extension for sniffed in (JPEG, PNG, HEIC, WEBP, PDF)}
 
 
 class RefusedFile(Exception):
     """A file we will not keep. `message` is for the resident (and the officer); `reason` is a
     short code for logs and tests: empty, too_large, executable, markup, svg, archive, office,
-    unknown, damaged, too_many_pixels."""
+    unknown, damaged, too_many_pixels, too_much_memory, not_pdf."""
 
     def __init__(self, message: str, *, reason: str):
         super().__init__(message)
@@ -168,3 +171,12 @@ def safe_filename(name: str) -> str:
         else:
             name = name[: MAX_NAME_LENGTH - 1].rstrip() + "…"
     return name
+
+
+def download_name(label: str, day: datetime.date, extension: str) -> str:
+    """The name a file is downloaded under: Doorstep's own words (e.g. the document type and
+    the day it came) and the extension of the type its content really is. Never the name the
+    sender's device gave, which may hide a program (`Payslip.pdf.hta`)."""
+    words = re.sub(r"[^\w ()-]+", " ", label, flags=re.ASCII)
+    words = re.sub(r"\s+", " ", words).strip()[:80].strip() or "Document"
+    return f"{words} {day.isoformat()}.{extension}"

@@ -1,39 +1,33 @@
-"""The resident's document link: its token, its state, and this browser's right to use it.
+"""The resident's document link: the evidence kind of `core.resident_links` link.
 
-A random token goes out in the text; only its SHA-256 is stored, so a copy of the database
-cannot open links. Every page looks the link up by its hash. An unknown link is a plain 404 (no
-hint whether it ever existed), and each one counts against the visitor's address: after
-EVIDENCE_LINK_GUESS_LIMIT in 15 minutes every link answers 429 for a while. A known link first
-asks for the resident's date of birth (`services.check_date_of_birth`); once confirmed, this
-browser may use the link for EVIDENCE_LINK_SESSION_MINUTES (kept in its Django session).
+The link is the request row itself (`EvidenceRequest.token_hash`, `link_expires_at`,
+`link_revoked_at`); issuing, finding, stopping, the guess throttle per address and this
+browser's session are core.resident_links'. What is evidence's own is here: the link works
+while the request is open, until a few days after the due date, and its second factor is the
+resident's date of birth, whose wrong answers are counted on the request row, so a cache clear
+does not reset them: 3 wrong in a row lock the link until an officer sends a new one.
 """
 
 import datetime
-import re
-import time
-from functools import wraps
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 
-from doorstep.core import actors, audit, throttle, tokens
-from doorstep.core.tokens import hash_token
+from doorstep.core import actors
+from doorstep.core.changes import Timeline, record_change
+from doorstep.core.resident_links import LinkKind, SecondFactor
 
 from .models import EvidenceRequest
 
 TOKEN_BYTES = 24  # 192 bits, 32 characters in the link
 DOB_TRIES = 3
-LOCK_MINUTES = 30
 GUESS_WINDOW_SECONDS = 15 * 60
 # Who the audit log names when the resident acts through their link.
 RESIDENT_ACTOR = "resident (document link)"
-
-_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def acting(actor):
@@ -42,24 +36,8 @@ def acting(actor):
     return actor if actors.is_staff(actor) else RESIDENT_ACTOR
 
 
-def make_token() -> str:
-    return tokens.new_token(TOKEN_BYTES)
-
-
 def link_url(token: str) -> str:
     return settings.PUBLIC_BASE_URL + reverse("evidence:link", args=[token])
-
-
-def find_request_by_token(token: str) -> EvidenceRequest | None:
-    """The request a link opens, or None. Looked up by the token's hash, so the database
-    compares hashes and how long a lookup takes says nothing about the token."""
-    if not token or not _TOKEN_SHAPE.match(token):
-        return None
-    return (
-        EvidenceRequest.objects.select_related("resident", "created_by", "team")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
 
 
 def link_expiry(due_date: datetime.date) -> datetime.datetime:
@@ -91,93 +69,122 @@ def link_state(evidence_request: EvidenceRequest, now: datetime.datetime | None 
     return LinkState.OPEN
 
 
-def is_locked(evidence_request: EvidenceRequest, now: datetime.datetime | None = None) -> bool:
-    now = now or timezone.now()
-    return evidence_request.locked_until is not None and evidence_request.locked_until > now
+def is_locked(evidence_request: EvidenceRequest) -> bool:
+    """Locked by wrong dates of birth: only a new link (`services.new_link`) opens it again."""
+    return evidence_request.locked_at is not None
 
 
-# --- This browser's use of a link ------------------------------------------------------------
+# --- The date of birth -----------------------------------------------------------------------
 
 
-class TooManyGuesses(Exception):
-    """This address tried too many unknown links lately."""
+@dataclass(frozen=True)
+class DobCheck:
+    ok: bool
+    locked: bool = False
+    tries_left: int = DOB_TRIES
 
 
-def _guess_key(request) -> str:
-    return f"evidence:link-guesses:{audit.client_ip(request) or 'unknown'}"
-
-
-def open_link(request, token: str) -> EvidenceRequest:
-    """The request the link opens. Raises TooManyGuesses once this address has guessed too often,
-    and Http404 for an unknown link (which counts as a guess)."""
-    if throttle.reached(_guess_key(request), settings.EVIDENCE_LINK_GUESS_LIMIT):
-        raise TooManyGuesses
-    evidence_request = find_request_by_token(token)
-    if evidence_request is None:
-        throttle.count(_guess_key(request), GUESS_WINDOW_SECONDS)
-        raise Http404
-    return evidence_request
-
-
-def _session_key(evidence_request: EvidenceRequest) -> str:
-    return f"evidence-link:{evidence_request.pk}"
-
-
-def is_granted(request, evidence_request: EvidenceRequest) -> bool:
-    """Whether this browser confirmed the date of birth for this link, and not too long ago."""
-    held = request.session.get(_session_key(evidence_request))
-    return bool(
-        held
-        and held.get("link") == evidence_request.token_hash[:16]
-        and held.get("until", 0) > time.time()
+def _record_check(locked: EvidenceRequest, action: str, summary: str, *, request, timeline=None):
+    record_change(
+        actor=RESIDENT_ACTOR,
+        action=action,
+        object_type="evidence_request",
+        object_id=locked.pk,
+        resident_id=locked.resident_id,
+        summary=summary,
+        request=request,
+        timeline_event=timeline,
     )
 
 
-def grant(request, evidence_request: EvidenceRequest) -> None:
-    """Let this browser use the link for a while, once the date of birth is right."""
-    request.session.cycle_key()  # a new session id once the date of birth is right
-    request.session[_session_key(evidence_request)] = {
-        "link": evidence_request.token_hash[:16],
-        "until": time.time() + settings.EVIDENCE_LINK_SESSION_MINUTES * 60,
-    }
+def _lock_event(locked: EvidenceRequest) -> Timeline:
+    return Timeline(
+        kind="evidence",
+        summary=f"Document link locked after {DOB_TRIES} wrong dates of birth: "
+        "text a new link to open it again",
+        source=locked,
+        url=reverse("evidence:request", args=[locked.pk]),
+    )
 
 
-def private(response: HttpResponse) -> HttpResponse:
-    # The token is in the address: never send it to another site, never let search engines in.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+@transaction.atomic
+def check_date_of_birth(
+    *, evidence_request: EvidenceRequest, date_of_birth: datetime.date, request=None
+) -> DobCheck:
+    """Compare the date the resident typed with their record; 3 wrong in a row lock the link
+    until an officer sends a new one.
 
-
-def resident_page(*, needs_confirmation: bool = True):
-    """Public, never cached, no referrer outside the site, link looked up and checked.
-
-    The view is called as view(request, token, evidence_request, ...).
+    Counted on the request row under a lock, so tries from several devices at once add up.
+    A record with no date of birth never matches (fails closed).
     """
+    locked = EvidenceRequest.objects.select_for_update().get(pk=evidence_request.pk)
+    if is_locked(locked):
+        return DobCheck(ok=False, locked=True, tries_left=0)
+    expected = locked.resident.date_of_birth
+    if expected is not None and expected == date_of_birth:
+        locked.failed_checks = 0
+        locked.save(update_fields=["failed_checks"])
+        _record_check(locked, "open", "Date of birth confirmed", request=request)
+        _copy_check(locked, evidence_request)
+        return DobCheck(ok=True)
+    locked.failed_checks += 1
+    if locked.failed_checks >= DOB_TRIES:
+        locked.locked_at = timezone.now()
+    locked.save(update_fields=["failed_checks", "locked_at"])
+    if is_locked(locked):
+        _record_check(
+            locked,
+            "check_failed",
+            f"Locked after {DOB_TRIES} wrong dates of birth, until a new link is sent",
+            request=request,
+            timeline=_lock_event(locked),
+        )
+    else:
+        _record_check(
+            locked,
+            "check_failed",
+            f"Wrong date of birth ({locked.failed_checks} of {DOB_TRIES})",
+            request=request,
+        )
+    _copy_check(locked, evidence_request)
+    return DobCheck(
+        ok=False,
+        locked=is_locked(locked),
+        tries_left=max(0, DOB_TRIES - locked.failed_checks),
+    )
 
-    def decorate(view):
-        @wraps(view)
-        def wrapped(request, token: str, *args, **kwargs):
-            try:
-                evidence_request = open_link(request, token)
-            except TooManyGuesses:
-                response = render(request, "evidence/resident/too_many.html", status=429)
-                response["Retry-After"] = str(GUESS_WINDOW_SECONDS)
-                return private(response)
-            state = link_state(evidence_request)
-            if state != LinkState.OPEN:
-                return private(
-                    render(
-                        request,
-                        "evidence/resident/closed.html",
-                        {"state": state, "council": settings.COUNCIL_NAME},
-                        status=410 if state in ("expired", "revoked", "cancelled") else 200,
-                    )
-                )
-            if needs_confirmation and not is_granted(request, evidence_request):
-                return private(redirect("evidence:link", token=token))
-            return private(view(request, token, evidence_request, *args, **kwargs))
 
-        return login_not_required(never_cache(wrapped))
+def _copy_check(source: EvidenceRequest, target: EvidenceRequest) -> None:
+    target.failed_checks = source.failed_checks
+    target.locked_at = source.locked_at
 
-    return decorate
+
+def _check_answer(
+    evidence_request: EvidenceRequest, answer: datetime.date, request: HttpRequest | None
+) -> DobCheck:
+    return check_date_of_birth(
+        evidence_request=evidence_request, date_of_birth=answer, request=request
+    )
+
+
+def _is_open_request(evidence_request: EvidenceRequest) -> bool:
+    return evidence_request.status == EvidenceRequest.Status.OPEN
+
+
+# The texted link to send documents: opened with the resident's date of birth.
+LINK = LinkKind(
+    name="evidence",
+    model=EvidenceRequest,
+    session_prefix="evidence-link:",
+    session_minutes="EVIDENCE_LINK_SESSION_MINUTES",
+    guess_limit="EVIDENCE_LINK_GUESS_LIMIT",
+    guess_window_seconds=GUESS_WINDOW_SECONDS,
+    token_bytes=TOKEN_BYTES,
+    token_pattern=r"[A-Za-z0-9_-]{20,64}",  # noqa: S106 (a shape, not a secret)
+    expires_field="link_expires_at",
+    revoked_field="link_revoked_at",
+    revoked_by_field="link_revoked_by",
+    select_related=("resident", "created_by", "team"),
+    usable=_is_open_request,
+    second_factor=SecondFactor(url_name="evidence:link", check=_check_answer),
+)

@@ -92,9 +92,10 @@ class EvidenceRequest(models.Model):
     link_revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Date-of-birth check: wrong answers in a row, and the lock they lead to.
+    # Date-of-birth check: wrong answers in a row, and when they locked the link (it stays
+    # locked until an officer sends a new link).
     failed_checks = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -10,11 +10,13 @@ page-counted and checked for active content, and anything a reviewer should know
 `flags` in plain English. The original is kept beside the copy for audit either way.
 
 Raises `RefusedFile` (from filetypes) for images that cannot be used: damaged, truncated, or
-decompression bombs (a small file that would decode to billions of pixels).
+decompression bombs (a small file that would decode to billions of pixels), and for files that
+only start like a PDF (an HTML application or batch file behind a `%PDF-` header).
 """
 
 import io
 import logging
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -39,6 +41,12 @@ THUMBNAIL_QUALITY = 80
 # Refused before decoding: 50 megapixels covers every phone's normal photo (a 48 MP sensor
 # gives 8,000 x 6,000) and keeps one decode under ~200 MB of memory.
 MAX_PIXELS = 50_000_000
+# And before decoding, what the decoded picture would take in memory: pixels x bytes a pixel,
+# from the file's header (a 16-bit PNG with transparency is 8 bytes a pixel, so a few hundred KB
+# can need over 600 MB in the worker) and from how Pillow holds that mode.
+MAX_DECODE_BYTES = 200 * 1024 * 1024
+_MODE_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2}  # others: 4
+_PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # by colour type
 # PDFs with more pages than this are still counted, but only the first ones are inspected.
 PDF_PAGES_INSPECTED = 500
 
@@ -74,7 +82,7 @@ class Sanitised:
 def sanitise(data: bytes, sniffed: Sniffed, *, filename: str) -> Sanitised:
     """A safe copy of `data`, whose type `filetypes.sniff` decided."""
     if sniffed.kind == "pdf":
-        return _sanitise_pdf(data)
+        return _sanitise_pdf(data, filename=filename)
     return _sanitise_image(data, sniffed, filename=filename)
 
 
@@ -95,6 +103,45 @@ def _too_many_pixels(filename: str) -> RefusedFile:
         "megapixels). Take a normal photo of the document instead.",
         reason="too_many_pixels",
     )
+
+
+def _too_much_memory(filename: str) -> RefusedFile:
+    return RefusedFile(
+        f"{quoted(filename)} is too big a picture to check: it would take more than "
+        f"{MAX_DECODE_BYTES // (1024 * 1024)} MB of memory to open. Take a normal photo of the "
+        "document instead, or save it with fewer colours.",
+        reason="too_much_memory",
+    )
+
+
+def _png_pixel_bytes(data: bytes) -> int:
+    """Bytes a pixel from a PNG's header (bit depth x channels); 0 if it cannot be read."""
+    if len(data) < 26 or data[12:16] != b"IHDR":
+        return 0
+    bit_depth, colour_type = data[24], data[25]
+    return -(-bit_depth * _PNG_CHANNELS.get(colour_type, 4) // 8)
+
+
+def _decode_bytes(image: Image.Image, data: bytes, kind: str) -> int:
+    """Memory the decoded picture would take, from its header, without decoding it."""
+    per_pixel = _MODE_BYTES.get(image.mode, 4)
+    if kind == "png":
+        per_pixel = max(per_pixel, _png_pixel_bytes(data))
+    width, height = image.size
+    return width * height * per_pixel
+
+
+def _check_size(image: Image.Image, data: bytes, sniffed: Sniffed, *, filename: str) -> None:
+    """Refuse, before decoding, a picture with too many pixels or too big to hold in memory."""
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise _too_many_pixels(filename)
+    if sniffed.kind == "jpeg":
+        # Decode at 1/2, 1/4 or 1/8 scale when the photo is far bigger than we keep:
+        # libjpeg does this almost for free.
+        image.draft("RGB", _scaled(image.size, MAX_SIDE))
+    if _decode_bytes(image, data, sniffed.kind) > MAX_DECODE_BYTES:
+        raise _too_much_memory(filename)
 
 
 def _scaled(size: tuple[int, int], side: int) -> tuple[int, int]:
@@ -124,15 +171,9 @@ def _open_image(data: bytes, sniffed: Sniffed, *, filename: str) -> tuple[Image.
             # Our own limit below is lower than Pillow's warning threshold.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[sniffed.kind]])
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise _too_many_pixels(filename)
+            _check_size(image, data, sniffed, filename=filename)
             if getattr(image, "n_frames", 1) > 1:
                 flags.append(FLAG_IMAGE_FRAMES)
-            if sniffed.kind == "jpeg":
-                # Decode at 1/2, 1/4 or 1/8 scale when the photo is far bigger than we keep:
-                # libjpeg does this almost for free.
-                image.draft("RGB", _scaled(image.size, MAX_SIDE))
             image.load()
             ImageOps.exif_transpose(image, in_place=True)
     except Image.DecompressionBombError as error:
@@ -312,16 +353,11 @@ def _ordered(flags: set[str]) -> list[str]:
     return [flag for flag in order if flag in flags]
 
 
-def _sanitise_pdf(data: bytes) -> Sanitised:
+def _read_pdf(data: bytes) -> tuple[set[str], int | None, bool]:
+    """What the parser finds: flags, the page count, and whether the structure could be read."""
     flags: set[str] = set()
-    pages: int | None = None
-    # pypdf logs every oddity it repairs; those are not ours to report.
-    pypdf_logger = logging.getLogger("pypdf")
-    previous_level = pypdf_logger.level
-    pypdf_logger.setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
-        readable = True
         if reader.is_encrypted:
             # Many PDFs are encrypted with an empty password only to restrict printing; those
             # open (and can be checked) like any other.
@@ -330,28 +366,52 @@ def _sanitise_pdf(data: bytes) -> Sanitised:
             except (PyPdfError, NotImplementedError, ValueError, KeyError):
                 readable = False
             if not readable:
-                flags.add(FLAG_PDF_ENCRYPTED)
-        if readable:
-            pages = len(reader.pages)
-            flags |= _active_content(reader)
+                return {FLAG_PDF_ENCRYPTED}, None, True
+        return flags | _active_content(reader), len(reader.pages), True
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as error:
         logger.info("PDF could not be parsed: %r", error)
-        flags.add(FLAG_PDF_MALFORMED)
-        pages = None
     except RecursionError:
-        flags.add(FLAG_PDF_MALFORMED)
-        pages = None
+        pass
     except Exception as error:  # noqa: BLE001 - hostile PDFs break parsers in many ways
         logger.warning("PDF parser failed on an upload: %r", error)
-        flags.add(FLAG_PDF_MALFORMED)
-        pages = None
+    return {FLAG_PDF_MALFORMED}, None, False
+
+
+# A PDF's body is numbered objects ("12 0 obj"); a file with a PDF header and none of them, or
+# with markup or commands a double-click would run, is something else wearing the header (an
+# HTML application, a batch file) and is refused rather than kept as a damaged PDF.
+_OBJECT_HEADER = re.compile(rb"\d+\s+\d+\s+obj\b")
+_RUNNABLE = re.compile(
+    rb"<\s*(?:script|hta:application|html|body|iframe|object|embed)\b|^\s*@?echo\s+off\b",
+    re.I | re.M,
+)
+
+
+def _not_a_pdf(filename: str) -> RefusedFile:
+    return RefusedFile(
+        f"{quoted(filename)} is not a PDF we can open: it only starts like one. Save the document "
+        "as a PDF again, or take a photo of it. Send a photo (JPEG, PNG, HEIC) or a PDF.",
+        reason="not_pdf",
+    )
+
+
+def _sanitise_pdf(data: bytes, *, filename: str) -> Sanitised:
+    # pypdf logs every oddity it repairs; those are not ours to report.
+    pypdf_logger = logging.getLogger("pypdf")
+    previous_level = pypdf_logger.level
+    pypdf_logger.setLevel(logging.ERROR)
+    try:
+        flags, pages, parsed = _read_pdf(data)
     finally:
         pypdf_logger.setLevel(previous_level)
+    if not parsed and (not _OBJECT_HEADER.search(data) or _RUNNABLE.search(data)):
+        raise _not_a_pdf(filename)
 
     # Encrypted objects cannot be read, and a damaged file may hide what the walk above
-    # missed; the raw bytes still show names written in the clear.
+    # missed; the raw bytes still show names written in the clear, or with #xx escapes.
+    raw = _decoded_names(data)
     for marker, flag in _RAW_MARKERS.items():
-        if _has_name(data, marker):
+        if _has_name(raw, marker):
             flags.add(flag)
     return Sanitised(
         content=data,
@@ -360,6 +420,21 @@ def _sanitise_pdf(data: bytes) -> Sanitised:
         pages=pages,
         flags=_ordered(flags),
     )
+
+
+_NAME = re.compile(rb"/[^\x00\t\n\f\r /%()<>\[\]{}]+")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _decoded_names(data: bytes) -> bytes:
+    """The bytes with every PDF name's #xx escapes decoded (/Java#53cript is /JavaScript)."""
+    if b"#" not in data:
+        return data
+
+    def decode(name: re.Match) -> bytes:
+        return _NAME_ESCAPE.sub(lambda escape: bytes([int(escape.group(1), 16)]), name.group())
+
+    return _NAME.sub(decode, data)
 
 
 def _has_name(data: bytes, marker: bytes) -> bool:

@@ -10,12 +10,14 @@ import datetime
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from doorstep.cases.models import Case
 from doorstep.core.models import Staff, Team
 from doorstep.evidence import access, links, queries, services
+from doorstep.evidence.filetypes import EXTENSIONS, download_name
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
 
 from ..errors import NotFoundError
@@ -91,8 +93,10 @@ class EvidenceRequestOut(Schema):
         ..., description="open, expired, revoked (stopped by an officer), complete or cancelled"
     )
     link_expires_at: datetime.datetime
-    link_locked_until: datetime.datetime | None = Field(
-        ..., description="Set while the link is locked after 3 wrong dates of birth"
+    link_locked_at: datetime.datetime | None = Field(
+        ...,
+        description="When the link locked after 3 wrong dates of birth; it stays locked until "
+        "a new link is sent",
     )
     documents: list[DocumentOut]
 
@@ -124,7 +128,7 @@ def _file_out(uploaded: UploadedFile) -> dict:
         "problem": uploaded.problem,
         "uploaded_at": uploaded.uploaded_at,
         "uploaded_by_staff": uploaded.uploaded_by_id is not None,
-        "viewable": uploaded.is_viewable,
+        "viewable": access.can_serve_file(uploaded) and uploaded.is_viewable,
     }
 
 
@@ -163,9 +167,7 @@ def _request_out(evidence_request: EvidenceRequest) -> dict:
         "created_at": evidence_request.created_at,
         "link_state": links.link_state(evidence_request),
         "link_expires_at": evidence_request.link_expires_at,
-        "link_locked_until": evidence_request.locked_until
-        if links.is_locked(evidence_request)
-        else None,
+        "link_locked_at": evidence_request.locked_at,
         "documents": [_document_out(d) for d in documents],
     }
 
@@ -366,10 +368,13 @@ def document_content(
         chosen = next((f for f in files if f.pk == file_id), None)
         if chosen is None:
             raise NotFoundError(f"Document {document_id} has no file with id {file_id}")
-    if not chosen.is_viewable:
-        raise NotFoundError(
-            f"File {chosen.pk} has no checked copy ({chosen.get_status_display().lower()})"
+    if not (access.can_serve_file(chosen) and chosen.is_viewable):
+        state = (
+            "waiting for a virus check"
+            if chosen.status == UploadedFile.Status.RECEIVED
+            else chosen.get_status_display().lower()
         )
+        raise NotFoundError(f"File {chosen.pk} has no checked copy ({state})")
     services.record_file_read(
         actor=request.auth,
         upload=chosen,
@@ -379,12 +384,12 @@ def document_content(
     )
     content = services.read_stored(chosen.sanitised_path)
     response = HttpResponse(content, content_type=chosen.mime or "application/octet-stream")
-    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
-        chosen.mime, "pdf"
+    name = download_name(
+        document.document_type.name,
+        timezone.localdate(chosen.uploaded_at),
+        EXTENSIONS.get(chosen.mime, "bin"),
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="document-{document.pk}-{chosen.pk}.{extension}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -8,14 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from doorstep.cases.models import Case
-from doorstep.core import actors, service_events
+from doorstep.core import actors, resident_links, service_events
 from doorstep.core.models import Team
-from doorstep.core.tokens import hash_token
 from doorstep.messaging import services as messaging
 from doorstep.residents.models import Resident
 
 from ..access import can_be_reviewer
-from ..links import link_expiry, link_url, make_token
+from ..links import LINK, link_expiry, link_url
 from ..models import DocumentType, EvidenceRequest, RequestedDocument
 from .recording import on_timeline, record
 from .reminders import due_words, schedule_reminders
@@ -154,17 +153,16 @@ def create_request(
     """
     asked = [_as_asked(item) for item in documents]
     _check_request(actor, resident, asked, due_date, case)
-    token = make_token()
     team = case.team if case is not None else actors.first_team(actor)
-    evidence_request = EvidenceRequest.objects.create(
+    evidence_request, token = resident_links.issue(
+        LINK,
+        expires_at=link_expiry(due_date),
         resident=resident,
         case=case,
         created_by=actors.staff_or_none(actor),
         created_by_label=str(actor)[:200],
         team=team,
         due_date=due_date,
-        token_hash=hash_token(token),
-        link_expires_at=link_expiry(due_date),
     )
     for item in asked:
         _add_document(evidence_request, item, actor=actor)

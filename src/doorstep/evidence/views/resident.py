@@ -1,7 +1,7 @@
 """The resident's pages, opened from the texted link: no account, no password.
 
-`links.resident_page` looks the link up, counts guesses and checks this browser confirmed the
-resident's date of birth (see links.py).
+`resident_page` (core.resident_links' with the evidence kind of link, links.LINK) looks the
+link up, counts guesses and checks this browser confirmed the resident's date of birth.
 
 Uploads are plain multipart POSTs (they work without JavaScript); each goes back to the list
 (post/redirect/get) with what was kept and, for each refused file, a message naming it.
@@ -16,15 +16,38 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doorstep.core import resident_links
+from doorstep.core.resident_links import Refusal
 from doorstep.reporting import survey
 
 from .. import access, links, queries, services
 from ..filetypes import max_file_bytes, safe_filename
 from ..forms import DateOfBirthForm
-from ..links import resident_page
+from ..links import LINK
 from ..models import EvidenceRequest, RequestedDocument, UploadedFile
 
 FILE_FIELDS = ("photo", "files")
+
+
+def _refused(request, refusal: Refusal, evidence_request):
+    if refusal == Refusal.TOO_MANY_GUESSES:
+        response = render(request, "evidence/resident/too_many.html", status=429)
+        response["Retry-After"] = str(links.GUESS_WINDOW_SECONDS)
+        return response
+    state = links.link_state(evidence_request)
+    return render(
+        request,
+        "evidence/resident/closed.html",
+        {"state": state, "council": settings.COUNCIL_NAME},
+        status=200 if state == links.LinkState.COMPLETE else 410,
+    )
+
+
+def resident_page(*, needs_confirmation: bool = True):
+    """Public, never cached, no referrer outside the site; the link looked up and checked, and
+    unless `needs_confirmation` is False, this browser's date of birth confirmed. The view is
+    called as view(request, evidence_request, token, ...)."""
+    return resident_links.resident_page(LINK, refuse=_refused, confirmed=needs_confirmation)
 
 
 # --- Date of birth, then the list ----------------------------------------------------------
@@ -32,44 +55,38 @@ FILE_FIELDS = ("photo", "files")
 
 @require_http_methods(["GET", "POST"])
 @resident_page(needs_confirmation=False)
-def link(request, token, evidence_request):
-    if links.is_granted(request, evidence_request):
-        return documents_page(request, token, evidence_request)
+def link(request, evidence_request, token):
+    if resident_links.has_session(request, LINK, evidence_request):
+        return documents_page(request, evidence_request, token)
     form = DateOfBirthForm(request.POST if request.method == "POST" else None)
-    locked_until = evidence_request.locked_until if links.is_locked(evidence_request) else None
-    status = 200
-    if request.method == "POST" and locked_until is None and form.is_valid():
-        check = services.check_date_of_birth(
-            evidence_request=evidence_request,
-            date_of_birth=form.cleaned_data["date_of_birth"],
-            request=request,
-        )
+    locked = links.is_locked(evidence_request)
+    if request.method == "POST" and not locked and form.is_valid():
+        try:
+            check = resident_links.confirm(
+                request, LINK, evidence_request, form.cleaned_data["date_of_birth"]
+            )
+        except resident_links.TooManyGuesses:
+            return _refused(request, Refusal.TOO_MANY_GUESSES, evidence_request)
         if check.ok:
-            links.grant(request, evidence_request)
             return redirect("evidence:link", token=token)
-        if check.locked_until:
-            locked_until = check.locked_until
-        else:
+        locked = check.locked
+        if not locked:
             tries = check.tries_left
             form.add_error(
                 "day",
                 "The date of birth does not match our records. Check it and try again: you "
                 f"have {tries} more {'try' if tries == 1 else 'tries'}",
             )
-    if locked_until is not None:
-        status = 429
-        form = DateOfBirthForm()
     context = {
-        "form": form,
-        "locked_until": locked_until,
+        "form": DateOfBirthForm() if locked else form,
+        "locked": locked,
         "council": settings.COUNCIL_NAME,
         "tries": links.DOB_TRIES,
-        "lock_minutes": links.LOCK_MINUTES,
     }
-    return render(request, "evidence/resident/confirm.html", context, status=status)
+    return render(request, "evidence/resident/confirm.html", context, status=429 if locked else 200)
 
 
-def documents_page(request, token, evidence_request):
+def documents_page(request, evidence_request, token):
     documents = queries.documents_for_link_page(evidence_request)
     outcome = request.session.pop(_outcome_key(evidence_request), None)
     waiting = [d for d in documents if d.status == RequestedDocument.Status.AWAITING]
@@ -155,7 +172,7 @@ def _over_count_message(document: RequestedDocument, names: list[str], kept: int
 @csrf_exempt
 @require_POST
 @resident_page()
-def upload(request, token, evidence_request, pk: int):
+def upload(request, evidence_request, token, pk: int):
     document = access.get_document_in_request(evidence_request, pk)
     live = queries.usable_file_count(document)
     limits = LimitedUploads(
@@ -165,11 +182,11 @@ def upload(request, token, evidence_request, pk: int):
     )
     # Before anything reads the body: the limits apply as the files stream in.
     request.upload_handlers.insert(0, limits)
-    return _upload(request, token, evidence_request, document, limits)
+    return _upload(request, evidence_request, token, document, limits)
 
 
 @csrf_protect
-def _upload(request, token, evidence_request, document, limits: LimitedUploads):
+def _upload(request, evidence_request, token, document, limits: LimitedUploads):
     files = [
         (uploaded.name, uploaded)
         for field_name in FILE_FIELDS
@@ -205,7 +222,7 @@ def _upload(request, token, evidence_request, document, limits: LimitedUploads):
 
 @require_POST
 @resident_page()
-def remove(request, token, evidence_request, pk: int):
+def remove(request, evidence_request, token, pk: int):
     uploaded = access.get_file_in_request(evidence_request, pk)
     message = {"document": uploaded.document_id, "kept": [], "refused": []}
     try:
@@ -220,7 +237,7 @@ def remove(request, token, evidence_request, pk: int):
 
 @require_POST
 @resident_page()
-def submit(request, token, evidence_request, pk: int):
+def submit(request, evidence_request, token, pk: int):
     document = access.get_document_in_request(evidence_request, pk)
     try:
         all_sent = services.submit_document(document=document, request=request)
@@ -244,7 +261,7 @@ def submit(request, token, evidence_request, pk: int):
 
 @require_GET
 @resident_page()
-def sent(request, token, evidence_request):
+def sent(request, evidence_request, token):
     documents = queries.documents_for_link(evidence_request)
     nothing_left = queries.nothing_left_to_send(evidence_request)
     context = {
@@ -265,7 +282,7 @@ def sent(request, token, evidence_request):
 
 @require_GET
 @resident_page()
-def thumbnail(request, token, evidence_request, pk: int):
+def thumbnail(request, evidence_request, token, pk: int):
     """A small preview, only ever made from the sanitised copy."""
     uploaded = access.get_file_in_request(
         evidence_request, pk, status__in=[UploadedFile.Status.READY, UploadedFile.Status.FLAGGED]

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from doorstep.core.forms import add_service_errors
 
 from .. import access, kinds, queries, services
-from ..filetypes import safe_filename
+from ..filetypes import EXTENSIONS, HEAD_BYTES, download_name, sniff
 from ..models import RequestedDocument, UploadedFile
 from ..review_forms import AcceptForm, QueueFilterForm, RejectForm
 from ..storage import evidence_storage
@@ -256,6 +257,12 @@ def _open_stored(name: str):
     return store.open(name)
 
 
+def _download_name(upload: UploadedFile, extension: str) -> str:
+    """Never the sender's file name: the document type, the day it came, the real type."""
+    day = timezone.localdate(upload.uploaded_at)
+    return download_name(upload.document.document_type.name, day, extension)
+
+
 @reviews_allowed
 @require_GET
 @never_cache
@@ -263,16 +270,16 @@ def _open_stored(name: str):
 def file_content(request, pk: int):
     """The sanitised copy, shown inline. Quarantined and unprocessed files are never served."""
     upload = _visible_file(request, pk)
-    if not upload.is_viewable or upload.mime not in (*IMAGE_TYPES, PDF):
+    viewable = access.can_serve_file(upload) and upload.is_viewable
+    if not viewable or upload.mime not in (*IMAGE_TYPES, PDF):
         raise Http404("This file cannot be shown")
     content = _open_stored(upload.sanitised_path)
     services.record_file_read(actor=request.user, upload=upload, original=False, request=request)
-    extension = upload.mime.split("/")[-1].replace("jpeg", "jpg")
     response = FileResponse(
         content,
         content_type=upload.mime,
         as_attachment=False,
-        filename=f"document-{upload.document_id}-{upload.pk}.{extension}",
+        filename=_download_name(upload, EXTENSIONS[upload.mime]),
     )
     response["X-Content-Type-Options"] = "nosniff"
     policy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
@@ -289,17 +296,21 @@ def file_content(request, pk: int):
 @require_GET
 @never_cache
 def file_original(request, pk: int):
-    """The file as the resident sent it, as a download (audited). Never a quarantined one."""
+    """The file as the resident sent it, as a download (audited). Only once its check ended
+    clean: never a quarantined, refused or not yet scanned one."""
     upload = _visible_file(request, pk)
-    if upload.status in (UploadedFile.Status.INFECTED, UploadedFile.Status.DELETED):
+    if not access.can_serve_file(upload):
         raise Http404("This file cannot be downloaded")
     content = _open_stored(upload.original_path)
+    # Named by what the bytes are (a HEIC original of a JPEG copy stays .heic).
+    extension = sniff(content.read(HEAD_BYTES), filename=upload.original_name).extension
+    content.seek(0)
     services.record_file_read(actor=request.user, upload=upload, original=True, request=request)
     response = FileResponse(
         content,
         content_type="application/octet-stream",
         as_attachment=True,
-        filename=safe_filename(upload.original_name) or f"document-{upload.pk}",
+        filename=_download_name(upload, extension),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -24,7 +24,7 @@ from PIL import Image
 from doorstep.core.models import AuditEvent
 from doorstep.evidence import services
 from doorstep.evidence.models import DocumentType, UploadedFile
-from doorstep.evidence.services.processing import sanitised_name
+from doorstep.evidence.processing import sanitised_name
 from doorstep.evidence.tasks import requeue_stuck_uploads
 
 from . import requests_support as support

@@ -4,9 +4,8 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 
 from doorstep.core.models import AuditEvent, TimelineEvent
-from doorstep.evidence import services, tasks
+from doorstep.evidence import processing, services, tasks
 from doorstep.evidence.models import RequestedDocument, UploadedFile
-from doorstep.evidence.services import processing
 from doorstep.evidence.storage import evidence_storage
 
 from . import hostile

@@ -8,9 +8,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from doorstep.core.models import AuditEvent
-from doorstep.evidence import services
+from doorstep.evidence import retention, services
 from doorstep.evidence.models import RequestedDocument, UploadedFile
-from doorstep.evidence.services import retention
 from doorstep.evidence.storage import evidence_storage
 
 from .review_support import submitted

@@ -1,6 +1,6 @@
 """Background work: checking uploads, and deleting files once their retention period ends.
 
-Each task takes ids and runs one action (services/processing.py, services/retention.py), both
+Each task takes ids and runs one action (processing.py, retention.py), both
 safe to run twice and to be killed at any point. When clamd cannot be reached a file is tried
 again a little later; a file stuck in "received" (its task lost with a worker) is queued again
 by `requeue_stuck_uploads`, run by `manage.py evidence_sweep`.
@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django_tasks import task
 
-from . import queries
-from .services import processing, retention
+from . import processing, queries, retention
 
 # When clamd cannot be reached, try again after this long (and the sweep catches the rest).
 SCAN_RETRY_AFTER = timedelta(minutes=5)

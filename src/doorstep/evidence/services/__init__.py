@@ -4,15 +4,18 @@
 - link_changes: the date-of-birth check, stopping a link, a new link;
 - reminders: the reminder texts;
 - uploads: keeping files and taking one back; submissions: sending documents to review;
-- processing: checking an uploaded file (run by tasks.py);
 - review: claiming a document; decisions: accepting, rejecting, completing a request;
-- retention: deleting files after the retention period; reads: audited reads;
+- reads: audited reads;
 - catalogue: the document types Administrators keep.
 
+What the background tasks run sits beside this package, so tasks and actions never import
+each other in a loop: processing.py checks an uploaded file, retention.py deletes files after
+the retention period (re-exported here), recording.py is the audit-and-timeline step they share.
 The link itself (token, state, this browser's use of it) is in links.py; who may see what is in
 access.py; reads are in queries.py.
 """
 
+from ..retention import delete_files, purge_expired
 from .catalogue import save_document_type
 from .decisions import (
     CHECKLIST,
@@ -48,7 +51,6 @@ from .requests import (
     move_requests,
     request_text,
 )
-from .retention import delete_files, purge_expired
 from .review import claim, release
 from .submissions import submit_all, submit_document
 from .uploads import (

@@ -23,8 +23,8 @@ from doorstep.reporting import survey
 from .. import kinds, queries, tasks
 from ..links import link_url
 from ..models import EvidenceRequest, RequestedDocument, UploadedFile
+from ..recording import on_timeline, record
 from .link_changes import new_link
-from .recording import on_timeline, record
 from .reminders import schedule_reminders, stop_reminders
 from .review import check_open_for_review, lock_for_review, record_document_change
 

@@ -14,7 +14,7 @@ from doorstep.core import resident_links, timeline
 
 from ..links import LINK, DobCheck, check_date_of_birth, link_expiry, link_url
 from ..models import EvidenceRequest
-from .recording import on_timeline, page_url, record
+from ..recording import on_timeline, page_url, record
 from .reminders import schedule_reminders, stop_reminders
 from .requests import SentLink, text_link
 

@@ -3,7 +3,7 @@
 from doorstep.core.changes import record_change
 
 from ..models import EvidenceRequest, RequestedDocument, UploadedFile
-from .recording import record
+from ..recording import record
 
 
 def record_request_view(

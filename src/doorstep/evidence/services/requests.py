@@ -16,7 +16,7 @@ from doorstep.residents.models import Resident
 from ..access import can_be_reviewer
 from ..links import LINK, link_expiry, link_url
 from ..models import DocumentType, EvidenceRequest, RequestedDocument
-from .recording import on_timeline, record
+from ..recording import on_timeline, record
 from .reminders import due_words, schedule_reminders
 
 MAX_DUE_DAYS = 366

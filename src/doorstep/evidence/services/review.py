@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .. import access, queries
 from ..models import EvidenceRequest, RequestedDocument
-from .recording import on_timeline, record
+from ..recording import on_timeline, record
 
 
 def staff_name(user) -> str:

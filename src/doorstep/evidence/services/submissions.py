@@ -11,7 +11,7 @@ from doorstep.messaging import services as messaging
 from ..links import acting
 from ..models import EvidenceRequest, RequestedDocument
 from ..queries import usable_file_count
-from .recording import on_timeline, record
+from ..recording import on_timeline, record
 from .reminders import stop_reminders
 
 

@@ -23,8 +23,8 @@ from .. import tasks
 from ..filetypes import HEAD_BYTES, RefusedFile, check_size, safe_filename, sniff
 from ..links import acting
 from ..models import EvidenceRequest, RequestedDocument, UploadedFile
+from ..recording import on_timeline, record
 from ..storage import delete_quietly, evidence_storage
-from .recording import on_timeline, record
 from .submissions import submit_document
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from doorstep.evidence.services import retention
+from doorstep.evidence import retention
 
 
 class Command(BaseCommand):

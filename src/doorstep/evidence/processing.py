@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from doorstep.core import timeline
 
-from ..filetypes import RefusedFile, sniff
-from ..models import RequestedDocument, UploadedFile
-from ..scanning import ScanUnavailable, scan
-from ..storage import delete_quietly, evidence_storage
+from .filetypes import RefusedFile, sniff
+from .models import RequestedDocument, UploadedFile
 from .recording import on_timeline, page_url, record
+from .scanning import ScanUnavailable, scan
+from .storage import delete_quietly, evidence_storage
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def process_file(file_id: int) -> str:
     """Check one uploaded file and keep a safe copy. Returns what happened, for logs and tests:
     ready, flagged, refused, infected, retry, or skipped (already done or removed)."""
     # Image and PDF libraries are heavy: loaded only where files are checked.
-    from ..sanitise import sanitise
+    from .sanitise import sanitise
 
     with transaction.atomic():
         row = UploadedFile.objects.select_for_update().filter(pk=file_id).first()

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from doorstep.core.changes import Timeline, record_change
 
-from ..models import EvidenceRequest, RequestedDocument, UploadedFile
+from .models import EvidenceRequest, RequestedDocument, UploadedFile
 
 _OBJECT_TYPES = {
     EvidenceRequest: "evidence_request",

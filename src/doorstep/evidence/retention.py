@@ -14,10 +14,10 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
-from .. import queries
-from ..models import RequestedDocument, UploadedFile
-from ..storage import evidence_storage
+from . import queries
+from .models import RequestedDocument, UploadedFile
 from .recording import record
+from .storage import evidence_storage
 
 
 def storage() -> Storage:

@@ -12,7 +12,7 @@ from doorstep.core import actors
 from doorstep.core.validators import format_phone_for_display
 from doorstep.residents.models import Phone, Resident
 
-from . import sms
+from . import sealing, sms
 from .models import Message, Suppression, Template
 
 FIRST_CONTACT_FOOTER = "Reply STOP to stop getting these texts."
@@ -190,9 +190,16 @@ def check_template_body(body: str) -> str:
 
 @dataclass(frozen=True)
 class ComposedText:
+    # What staff see and what is stored: any secret shown as "••••••".
     body: str
     number: str
     team: object
+    # The words the resident gets, when they differ from `body` (the text carries a secret).
+    sent_body: str = ""
+
+    @property
+    def text_to_send(self) -> str:
+        return self.sent_body or self.body
 
 
 def preview_message(
@@ -202,12 +209,15 @@ def preview_message(
     body: str = "",
     template: Template | None = None,
     values: Mapping[str, str | None] | None = None,
+    secrets: Mapping[str, str] | None = None,
     kind: str = Message.Kind.ONE_OFF,
     number: str | None = None,
     team=None,
 ) -> ComposedText:
     """Exactly what `send_message` would queue, and where to: writes nothing.
 
+    `secrets` are placeholder values (a link with its token, a one-time code) that only the
+    resident may see: `body` shows them redacted, `text_to_send` in full.
     Raises NotTextable or ValidationError as `send_message` does.
     """
     if template is not None and not template.is_active:
@@ -218,12 +228,13 @@ def preview_message(
     number = check_textable(resident, number)
     team = team or actors.first_team(actor)
     all_values = {**standard_values(resident, actor), **(values or {})}
-    sign_as = signature(actor, team) if kind == Message.Kind.ONE_OFF else ""
-    text = compose(
-        text,
-        all_values,
-        sign_as=sign_as,
-        first_contact=is_first_contact(number),
-        allowed=list(all_values),
-    )
-    return ComposedText(body=text, number=number, team=team)
+    secrets = secrets or {}
+    redacted = {name: sealing.redact(value) for name, value in secrets.items()}
+    options = {
+        "sign_as": signature(actor, team) if kind == Message.Kind.ONE_OFF else "",
+        "first_contact": is_first_contact(number),
+        "allowed": [*all_values, *secrets],
+    }
+    shown = compose(text, {**all_values, **redacted}, **options)
+    sent = compose(text, {**all_values, **secrets}, **options) if secrets else ""
+    return ComposedText(body=shown, number=number, team=team, sent_body=sent)

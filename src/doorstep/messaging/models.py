@@ -105,7 +105,11 @@ class Message(models.Model):
         Resident, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
     )
     number = models.CharField(max_length=20, help_text="The resident's number, E.164")
+    # With any secret (a link's token, a one-time code) shown as "••••••": see sealing.py.
     body = models.TextField()
+    # The text as sent, encrypted, while a text with a secret waits to be sent; emptied once
+    # the provider accepted it or it will never be sent.
+    sealed_body = models.TextField(blank=True, default="")
     template = models.ForeignKey(Template, null=True, blank=True, on_delete=models.SET_NULL)
     cohort = models.ForeignKey(
         Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"

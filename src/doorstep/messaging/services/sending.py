@@ -7,6 +7,7 @@ for only when that write commits (see `delivery.deliver_message` for the rest of
 from collections.abc import Mapping
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ def _queue(*, body: str, sent_body: str = "", **fields) -> Message:
     `sent_body` is the text with its secrets, when `body` shows them redacted: only its
     encrypted form is stored, and the count of text messages is the real one.
     """
-    info = sms.measure(sent_body or body)
+    info = sms.measure(sent_body or body, settings.SMS_PROVIDER)
     message = Message.objects.create(
         direction=Message.Direction.OUTBOUND,
         status=Message.Status.QUEUED,

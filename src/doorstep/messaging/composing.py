@@ -94,6 +94,33 @@ def check_textable(resident: Resident, number: str | None = None) -> str:
     return number
 
 
+# --- Words that fit -------------------------------------------------------------------------
+
+CUT_MARK = "..."
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut between words (never inside one), with "..."
+    where it was cut; "" when not even its first word fits."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words
+    room = limit - len(CUT_MARK)
+    if room <= 0:
+        return ""
+    kept = words[: room + 1]
+    if " " not in kept:
+        return ""
+    return kept[: kept.rindex(" ")].rstrip(" ,;:-") + CUT_MARK
+
+
+def listing(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 # --- Placeholders and the words added to a text ----------------------------------------------
 
 # Placeholders every template may use; callers add their own (e.g. "link", "due date").

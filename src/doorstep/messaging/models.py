@@ -133,7 +133,7 @@ class Message(models.Model):
     # Callers' own key so a repeated request (API retry, re-run task) finds the first message.
     idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     # Nudges: the condition that cancels this text once met, e.g. "evidence.request_complete:12".
-    condition = models.CharField(max_length=120, blank=True, db_index=True)
+    condition = models.CharField(max_length=255, blank=True, db_index=True)
     # Texts the resident must get even when opted out: the opt-out confirmation.
     ignores_opt_out = models.BooleanField(default=False)
 

@@ -56,7 +56,13 @@ from .inbound import (
 from .opt_outs import opt_in, opt_out, suppress, unsuppress
 from .receipts import expire_unconfirmed, record_status
 from .records import move_messages, record_view
-from .sending import cancel_nudges, schedule_nudge, send_message, send_system_text
+from .sending import (
+    cancel_nudges,
+    cancel_nudges_matching,
+    schedule_nudge,
+    send_message,
+    send_system_text,
+)
 from .templates import save_template, set_template_active
 
 __all__ = [
@@ -75,6 +81,7 @@ __all__ = [
     "Outcome",
     "backoff",
     "cancel_nudges",
+    "cancel_nudges_matching",
     "check_template_body",
     "check_textable",
     "compose",

@@ -189,3 +189,24 @@ def cancel_nudges(*, condition: str) -> int:
         completed_at=timezone.now(),
         error="No longer needed: " + nudges.describe(condition),
     )
+
+
+@transaction.atomic
+def cancel_nudges_matching(*, prefix: str, contains: str = "", keep=()) -> list[str]:
+    """Drop the reminders still waiting whose condition starts with `prefix` (and holds
+    `contains`), except those in `keep`; returns their conditions. For a caller whose
+    reminders cover several things, rewritten when one of them changes."""
+    waiting = Message.objects.filter(
+        condition__startswith=prefix,
+        condition__contains=contains,
+        status=Message.Status.QUEUED,
+        kind=Message.Kind.NUDGE,
+    ).exclude(condition__in=list(keep))
+    conditions = list(waiting.values_list("condition", flat=True))
+    waiting.update(
+        status=Message.Status.CANCELLED,
+        sealed_body="",
+        completed_at=timezone.now(),
+        error="No longer needed: replaced by a newer reminder",
+    )
+    return conditions

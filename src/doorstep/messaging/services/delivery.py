@@ -217,6 +217,19 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=30 * 2 ** max(0, attempts - 1))
 
 
+def _earlier_attempt(message: Message, provider: Provider) -> Outcome | None:
+    """An earlier attempt may have reached the provider before its worker died or timed out:
+    the outcome if it did (or if asking failed), None to send now."""
+    try:
+        earlier = provider.find_sent(str(message.reference))
+    except TemporaryError as error:
+        return _back_to_queue(message, str(error), timezone.now() + backoff(message.attempts))
+    except PermanentError as error:
+        # e.g. the API key was revoked: left "sending", the sweep would retry it for ever.
+        return _fail(message, Message.Status.TECHNICAL_FAILURE, str(error))
+    return _mark_sent(message, earlier) if earlier is not None else None
+
+
 def deliver_message(message_id: int, *, provider: Provider | None = None) -> Outcome:
     """Send one queued message if it is due and still allowed. Safe to call any number of times."""
     provider = provider or get_provider()
@@ -224,16 +237,9 @@ def deliver_message(message_id: int, *, provider: Provider | None = None) -> Out
     if message is None:
         return outcome
     if message.attempts > 1:
-        # An earlier attempt may have reached the provider before its worker died or timed out.
-        try:
-            earlier = provider.find_sent(str(message.reference))
-        except TemporaryError as error:
-            return _back_to_queue(message, str(error), timezone.now() + backoff(message.attempts))
-        except PermanentError as error:
-            # e.g. the API key was revoked: left "sending", the sweep would retry it for ever.
-            return _fail(message, Message.Status.TECHNICAL_FAILURE, str(error))
+        earlier = _earlier_attempt(message, provider)
         if earlier is not None:
-            return _mark_sent(message, earlier)
+            return earlier
     try:
         body = sealing.unseal(message.sealed_body) if message.sealed_body else message.body
     except sealing.SealBroken as error:

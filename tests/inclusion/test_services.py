@@ -461,3 +461,26 @@ def test_checks_and_requests_follow_a_merged_resident(
     assert queries.digital_level(keep) == 6
     assert HelpRequest.objects.get().resident_id == keep.pk
     assert queries.preferred_channels(keep) == ["phone"]
+
+
+def test_the_learner_text_names_the_topics_never_the_officers_notes(
+    team_leader, help_request, friend
+):
+    type(help_request).objects.filter(pk=help_request.pk).update(
+        goal="Use her phone to send photos of her documents and check her Universal Credit "
+        "journal without her son, who is not always around",
+        topics=["uc_journal", "photos_cloud", "smartphone", "online_banking", "scams"],
+    )
+    help_request.refresh_from_db()
+    match = services.offer_match(actor=team_leader, help_request=help_request, friend=friend)
+    services.accept_match(
+        actor=team_leader, match=match, first_meeting_at=meeting_time(), meeting_place="Library"
+    )
+    body = Message.objects.get(number="+447700900982", kind="one_off").body
+    assert "Use her phone" not in body and "her son" not in body
+    assert "will help you with: Universal Credit journal, Photos and the cloud" in body
+    # Shortened between words, never inside one.
+    helped = body.split("will help you with: ")[1].split(". First meeting")[0]
+    assert helped.endswith("...")
+    words = {word for label in help_request.topic_labels for word in label.replace(",", "").split()}
+    assert all(word in words or word == "and" for word in helped[:-3].replace(",", "").split())

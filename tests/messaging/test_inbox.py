@@ -341,3 +341,27 @@ def test_texts_already_linked_go_to_the_conversation(officer_client, textable_re
     response = officer_client.get(reverse("messaging:triage_link", args=[text.pk]))
     assert response.status_code == 302
     assert response.url == f"/messages/residents/{textable_resident.pk}/"
+
+
+def test_the_newest_sent_or_received_text_shows_never_a_scheduled_one(officer_client, officer):
+    resident = ResidentFactory()
+    text_out(resident, officer, 60)
+    text_in(resident, 30, body="Yes I can come on Tuesday")
+    Message.objects.create(
+        direction=Message.Direction.OUTBOUND,
+        kind=Message.Kind.NUDGE,
+        status=Message.Status.QUEUED,
+        resident=resident,
+        number="+447700900001",
+        body="Reminder: your appointment is tomorrow",
+        send_after=timezone.now() + timedelta(days=3),
+        created_at=_at(1),
+    )
+    response = officer_client.get(INBOX)
+    (conversation,) = response.context["conversations"]
+    assert conversation.last_body == "Yes I can come on Tuesday"
+    assert conversation.last_from_resident
+    assert conversation.last_at < _at(29)  # the reply's time, not the reminder's
+    page = response.content.decode()
+    assert "Yes I can come on Tuesday" in page
+    assert "your appointment is tomorrow" not in page

@@ -725,3 +725,34 @@ def test_the_demo_has_templates_and_conversations_through_the_outbox(settings):
     assert OutboxEntry.objects.count() == 3
     demo.seed(seed=1, staff=staff, newest=10)  # running again adds nothing
     assert sent.count() == 3 and Template.objects.count() == len(demo.TEMPLATES)
+
+
+def test_through_notify_the_live_count_shows_what_the_resident_gets(
+    admin_client_verified, settings
+):
+    settings.SMS_PROVIDER = "notify"
+    result = admin_client_verified.post(
+        reverse("messaging:preview"), {"text": "Hi ((first name)) 😬 from Łukasz"}
+    ).json()
+    assert result["preview"] == "Hi Amina ? from Lukasz"
+    assert result["encoding"] == "GSM" and result["length"] == len("Hi Amina ? from Lukasz")
+    assert "GOV.UK Notify will send “😬” as “?” and “Ł” as “L”" in result["summary"]
+    assert result["changes"] == [{"from": "😬", "to": "?"}, {"from": "Ł", "to": "L"}]
+
+
+def test_through_notify_welsh_letters_are_kept(admin_client_verified, settings):
+    settings.SMS_PROVIDER = "notify"
+    result = admin_client_verified.post(
+        reverse("messaging:preview"), {"text": "Croeso i’r tŷ"}
+    ).json()
+    assert result["preview"] == "Croeso i'r tŷ"
+    assert result["encoding"] == "UCS-2" and "changes" not in result
+    assert "GOV.UK Notify will" not in result["summary"]
+
+
+def test_a_text_queued_for_notify_is_counted_as_notify_sends_it(
+    textable_resident, officer, settings
+):
+    settings.SMS_PROVIDER = "notify"
+    message = services.send_message(resident=textable_resident, actor=officer, body="Hi 😬")
+    assert message.encoding == "GSM"

@@ -306,3 +306,14 @@ def test_pasted_line_separators_become_line_breaks_and_keep_the_text_gsm(separat
     info = measure(normalise(text))
     assert info.encoding == "GSM"
     assert info.fragments == 1
+
+
+def test_notify_replaces_what_it_cannot_send():
+    from doorstep.messaging.sms import as_sent, changed_characters
+
+    assert as_sent("😬 Łódź ŵ ś é", "notify") == "? Lódz ŵ s é"
+    assert as_sent("😬 Łódź", "outbox") == "😬 Łódź"
+    assert changed_characters("😬😬 ł", "notify") == (("😬", "?"), ("ł", "l"))
+    assert changed_characters("😬", "twilio") == ()
+    assert measure("Hi 😬", "notify").encoding == "GSM"
+    assert measure("Hi 😬").encoding == "UCS-2"

@@ -152,3 +152,43 @@ def test_no_reminders_in_quiet_hours(shared, plan, run_tasks, settings):
     with freeze_time(due_soon + datetime.timedelta(hours=1, minutes=5)):
         run_tasks()
         assert len(_reminders_sent()) == 1
+
+
+def test_one_reminder_a_day_naming_what_is_due(officer, textable_resident, team, committed):
+    """A plan from "Getting your documents together": five actions due the same day get one
+    reminder before it and one after it, each naming them, never cut inside a word."""
+    from doorstep.plans.models import PlanTemplate
+
+    template = PlanTemplate.objects.get(name="Getting your documents together")
+    plan = services.create_plan(
+        actor=officer, resident=textable_resident, title="", template=template
+    )
+    with committed():
+        services.share_plan(actor=officer, plan=plan)
+    waiting = list(_nudges().filter(status="queued"))
+    days = [m.send_after for m in waiting]
+    assert len(days) == len(set(days)) == 2
+    descriptions = list(
+        plan.actions.filter(owner_kind="resident")
+        .order_by("goal__position", "position", "id")
+        .values_list("description", flat=True)
+    )
+    assert len(descriptions) == 5
+    for message in waiting:
+        assert len(message.body) <= 2 * 153
+        names = message.body.split("'")[1::2]
+        assert len(names) == 5
+        for name, description in zip(names, descriptions, strict=True):
+            whole = name.removesuffix("...")
+            assert description.startswith(whole)
+            assert whole == description or description[len(whole)] in " ,"  # between words
+    assert "are due on" in waiting[0].body and "were due on" in waiting[1].body
+    # Ticking one off rewrites the reminders without it.
+    first = plan.actions.filter(owner_kind="resident").order_by("goal__position", "position")[0]
+    services.set_action_status(
+        actor=None, action=first, version=first.version, status="done", by_resident=True
+    )
+    waiting = list(_nudges().filter(status="queued"))
+    assert len(waiting) == 2
+    assert all(len(m.body.split("'")[1::2]) == 4 for m in waiting)
+    assert all(first.description[:10] not in m.body for m in waiting)

@@ -230,3 +230,24 @@ def test_a_number_that_opted_out_gets_no_code(client, shared, textable_resident)
     assert response.status_code == 429
     assert "cannot text a code" in response.content.decode()
     assert not Message.objects.filter(body__contains="is your code").exists()
+
+
+def test_staff_never_see_the_link_or_the_code(
+    client, shared, plan, officer, textable_resident, run_tasks
+):
+    """Texts carrying the link or the code are stored and shown with the secret hidden."""
+    _, token = shared
+    _start(client, token)
+    run_tasks()
+    code = latest_code(NUMBER)
+    stored = " ".join(Message.objects.values_list("body", flat=True))
+    assert token not in stored and code not in stored
+    assert "://.../plans/r/••••••" in stored and "•••••• is your code" in stored
+    assert not Message.objects.exclude(status="queued").exclude(sealed_body="").exists()
+    client.force_login(officer)
+    for url in (
+        reverse("messaging:conversation", args=[textable_resident.pk]),
+        textable_resident.get_absolute_url(),
+    ):
+        page = client.get(url).content.decode()
+        assert token not in page and code not in page

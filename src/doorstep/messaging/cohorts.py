@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -224,7 +225,7 @@ def preview(*, criteria: dict, text: str, actor) -> Preview:
         sample = composing.compose(
             text, recipient_values(first, actor), allowed=composing.STANDARD_PLACEHOLDERS
         )
-        info = sms.measure(sample)
+        info = sms.measure(sample, settings.SMS_PROVIDER)
     return Preview(
         matched=selection.matched,
         will_get_it=len(selection.recipients),

@@ -12,7 +12,7 @@ from doorstep.core import actors
 from doorstep.core.validators import format_phone_for_display
 from doorstep.residents.models import Phone, Resident
 
-from . import sms
+from . import sealing, sms
 from .models import Message, Suppression, Template
 
 FIRST_CONTACT_FOOTER = "Reply STOP to stop getting these texts."
@@ -92,6 +92,33 @@ def check_textable(resident: Resident, number: str | None = None) -> str:
             code="opted_out",
         )
     return number
+
+
+# --- Words that fit -------------------------------------------------------------------------
+
+CUT_MARK = "..."
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut between words (never inside one), with "..."
+    where it was cut; "" when not even its first word fits."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words
+    room = limit - len(CUT_MARK)
+    if room <= 0:
+        return ""
+    kept = words[: room + 1]
+    if " " not in kept:
+        return ""
+    return kept[: kept.rindex(" ")].rstrip(" ,;:-") + CUT_MARK
+
+
+def listing(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # --- Placeholders and the words added to a text ----------------------------------------------
@@ -190,9 +217,16 @@ def check_template_body(body: str) -> str:
 
 @dataclass(frozen=True)
 class ComposedText:
+    # What staff see and what is stored: any secret shown as "••••••".
     body: str
     number: str
     team: object
+    # The words the resident gets, when they differ from `body` (the text carries a secret).
+    sent_body: str = ""
+
+    @property
+    def text_to_send(self) -> str:
+        return self.sent_body or self.body
 
 
 def preview_message(
@@ -202,12 +236,15 @@ def preview_message(
     body: str = "",
     template: Template | None = None,
     values: Mapping[str, str | None] | None = None,
+    secrets: Mapping[str, str] | None = None,
     kind: str = Message.Kind.ONE_OFF,
     number: str | None = None,
     team=None,
 ) -> ComposedText:
     """Exactly what `send_message` would queue, and where to: writes nothing.
 
+    `secrets` are placeholder values (a link with its token, a one-time code) that only the
+    resident may see: `body` shows them redacted, `text_to_send` in full.
     Raises NotTextable or ValidationError as `send_message` does.
     """
     if template is not None and not template.is_active:
@@ -218,12 +255,13 @@ def preview_message(
     number = check_textable(resident, number)
     team = team or actors.first_team(actor)
     all_values = {**standard_values(resident, actor), **(values or {})}
-    sign_as = signature(actor, team) if kind == Message.Kind.ONE_OFF else ""
-    text = compose(
-        text,
-        all_values,
-        sign_as=sign_as,
-        first_contact=is_first_contact(number),
-        allowed=list(all_values),
-    )
-    return ComposedText(body=text, number=number, team=team)
+    secrets = secrets or {}
+    redacted = {name: sealing.redact(value) for name, value in secrets.items()}
+    options = {
+        "sign_as": signature(actor, team) if kind == Message.Kind.ONE_OFF else "",
+        "first_contact": is_first_contact(number),
+        "allowed": [*all_values, *secrets],
+    }
+    shown = compose(text, {**all_values, **redacted}, **options)
+    sent = compose(text, {**all_values, **secrets}, **options) if secrets else ""
+    return ComposedText(body=shown, number=number, team=team, sent_body=sent)

@@ -16,6 +16,8 @@ from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from doorstep.core.validators import format_phone_for_display
 from doorstep.residents.models import Phone, Resident
@@ -39,6 +41,13 @@ SHOW_CHOICES = [
 
 _UNREAD = Q(direction=Message.Direction.INBOUND, read_at=None, handled_at=None)
 _OFFICER_TEXT = Q(direction=Message.Direction.OUTBOUND, kind=Message.Kind.ONE_OFF)
+
+
+def _sent_or_received() -> Q:
+    """Texts that went or came: not a reminder waiting for its day, nor one never sent."""
+    return ~Q(status=Message.Status.CANCELLED) & ~Q(
+        status=Message.Status.QUEUED, send_after__gt=timezone.now()
+    )
 
 
 def unread_count(user) -> int:
@@ -85,7 +94,8 @@ def _conversation_rows(user, show: str) -> QuerySet:
     rows = (
         rows.values("resident_id")
         .annotate(
-            last_at=Max("created_at"),
+            # A conversation with only a scheduled text still shows, at the time it was made.
+            last_at=Coalesce(Max("created_at", filter=_sent_or_received()), Max("created_at")),
             unread=Count("pk", filter=_UNREAD),
             last_in_at=Max("created_at", filter=Q(direction=Message.Direction.INBOUND)),
             last_officer_at=Max("created_at", filter=_OFFICER_TEXT),
@@ -129,7 +139,9 @@ def conversations(*, user, show: str = ALL, page: object = 1) -> tuple[Page, lis
     paginator = Paginator(_conversation_rows(user, show), CONVERSATIONS_PER_PAGE)
     page_obj = paginator.get_page(page)
     rows = list(page_obj.object_list)
-    latest = Message.objects.filter(resident_id=OuterRef("pk")).order_by("-created_at", "-pk")
+    latest = Message.objects.filter(_sent_or_received(), resident_id=OuterRef("pk")).order_by(
+        "-created_at", "-pk"
+    )
     residents = Resident.objects.filter(pk__in=[row["resident_id"] for row in rows]).annotate(
         last_body=Subquery(latest.values("body")[:1]),
         last_direction=Subquery(latest.values("direction")[:1]),

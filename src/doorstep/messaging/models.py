@@ -105,7 +105,11 @@ class Message(models.Model):
         Resident, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
     )
     number = models.CharField(max_length=20, help_text="The resident's number, E.164")
+    # With any secret (a link's token, a one-time code) shown as "••••••": see sealing.py.
     body = models.TextField()
+    # The text as sent, encrypted, while a text with a secret waits to be sent; emptied once
+    # the provider accepted it or it will never be sent.
+    sealed_body = models.TextField(blank=True, default="")
     template = models.ForeignKey(Template, null=True, blank=True, on_delete=models.SET_NULL)
     cohort = models.ForeignKey(
         Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
@@ -129,7 +133,7 @@ class Message(models.Model):
     # Callers' own key so a repeated request (API retry, re-run task) finds the first message.
     idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     # Nudges: the condition that cancels this text once met, e.g. "evidence.request_complete:12".
-    condition = models.CharField(max_length=120, blank=True, db_index=True)
+    condition = models.CharField(max_length=255, blank=True, db_index=True)
     # Texts the resident must get even when opted out: the opt-out confirmation.
     ignores_opt_out = models.BooleanField(default=False)
 

@@ -88,6 +88,62 @@ def normalise(text: str) -> str:
     return _LINE_BREAKS.sub("\n", text.translate(_LOOK_ALIKE_TABLE))
 
 
+# --- What GOV.UK Notify changes ------------------------------------------------------------
+
+# Notify sends the GSM alphabet and the accented letters of Welsh as they are (a Welsh letter
+# outside GSM makes the text UCS-2). Any other character it replaces before sending: a letter
+# with an accent by its plain letter ("ś" -> "s"), a few letters with no accent to take off by
+# their look-alike ("ł" -> "l"), anything else (emoji, other alphabets) by "?".
+NOTIFY = "notify"
+WELSH_LETTERS = frozenset(
+    "àèìòùẁỳÀÈÌÒÙẀỲ"  # grave
+    "áéíóúẃýÁÉÍÓÚẂÝ"  # acute
+    "äëïöüẅÿÄËÏÖÜẄŸ"  # diaeresis
+    "âêîôûŵŷÂÊÎÔÛŴŶ"  # circumflex
+)
+NOTIFY_KEEPS = GSM_BASIC | GSM_EXTENSION | WELSH_LETTERS
+PLAIN_LOOK_ALIKES = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
+
+
+def _as_notify_sends(char: str) -> str:
+    if char in NOTIFY_KEEPS:
+        return char
+    if char in PLAIN_LOOK_ALIKES:
+        return PLAIN_LOOK_ALIKES[char]
+    decomposition = unicodedata.decomposition(char)
+    if decomposition and not decomposition.startswith("<"):
+        base = chr(int(decomposition.split()[0], 16))
+        if base in NOTIFY_KEEPS:
+            return base
+    return "?"
+
+
+def as_sent(text: str, provider: str = "") -> str:
+    """The normalised text as the resident's phone gets it through this provider."""
+    text = normalise(text)
+    if provider != NOTIFY:
+        return text
+    return "".join(_as_notify_sends(char) for char in text)
+
+
+def changed_characters(text: str, provider: str = "") -> tuple[tuple[str, str], ...]:
+    """Characters the provider replaces, each once with what it sends instead, in order."""
+    if provider != NOTIFY:
+        return ()
+    found: dict[str, str] = {}
+    for char in normalise(text):
+        sent = _as_notify_sends(char)
+        if sent != char:
+            found.setdefault(char, sent)
+    return tuple(found.items())
+
+
+def _changes_words(changes: tuple[tuple[str, str], ...]) -> str:
+    shown = [f"“{char}” as “{sent}”" for char, sent in changes]
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return f"GOV.UK Notify will send {listed}"
+
+
 # --- Measuring ----------------------------------------------------------------------------
 
 
@@ -100,6 +156,8 @@ class SmsInfo:
     characters_left_in_fragment: int
     # The character that made the message UCS-2, for the preview to point at.
     first_non_gsm_character: str | None
+    # Characters the provider replaces before sending, with what it sends instead.
+    changes: tuple[tuple[str, str], ...] = ()
 
     @property
     def summary(self) -> str:
@@ -113,6 +171,8 @@ class SmsInfo:
                 f". It contains “{char}” ({name}), so each text message can hold "
                 f"{UCS2_SINGLE} characters instead of {GSM_SINGLE}"
             )
+        if self.changes:
+            line += f". {_changes_words(self.changes)}"
         return line
 
 
@@ -122,14 +182,15 @@ def _fragments(length: int, single: int, part: int) -> int:
     return 1 if length <= single else math.ceil(length / part)
 
 
-def measure(text: str) -> SmsInfo:
-    """How the normalised text would be sent.
+def measure(text: str, provider: str = "") -> SmsInfo:
+    """How the normalised text would be sent (through `provider`, which may change characters).
 
     Counts assume a long GSM message can break anywhere; real handsets never split an extension
     character (or, in UCS-2, an emoji's surrogate pair) across two parts, so a message right at
     a part boundary can need one more fragment than shown. Notify ignores this too.
     """
-    text = normalise(text)
+    changes = changed_characters(text, provider)
+    text = as_sent(text, provider)
     first_non_gsm = next((c for c in text if c not in GSM_BASIC and c not in GSM_EXTENSION), None)
     if first_non_gsm is None:
         encoding, single, part = "GSM", GSM_SINGLE, GSM_PART
@@ -145,6 +206,7 @@ def measure(text: str) -> SmsInfo:
         fragments=fragments,
         characters_left_in_fragment=capacity - length,
         first_non_gsm_character=first_non_gsm,
+        changes=changes,
     )
 
 

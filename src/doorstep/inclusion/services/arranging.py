@@ -16,11 +16,21 @@ def first_name(name: str) -> str:
     return name.split(" ")[0]
 
 
+# The most the help's topics take in the learner's text, so it stays one or two texts.
+TOPICS_LENGTH = 80
+
+
+def _help_words(match: Match) -> str:
+    """What the Friend helps with, in the topics' plain names: never the officer's notes."""
+    topics = messaging.shorten(messaging.listing(match.help_request.topic_labels), TOPICS_LENGTH)
+    return f"will help you with: {topics}" if topics else "will help you"
+
+
 def _learner_text(match: Match) -> str:
     help_request, friend = match.help_request, match.friend
     return (
         f"Hello {first_name(help_request.name)}, {first_name(friend.full_name)}, a Digital "
-        f"Friend, will help you with {help_request.goal[:80]}. First meeting: "
+        f"Friend, {_help_words(match)}. First meeting: "
         f"{reminders.when(match.first_meeting_at)}, {match.meeting_place}."
     )
 

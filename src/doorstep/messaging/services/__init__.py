@@ -31,10 +31,12 @@ from ..composing import (
     example_values,
     is_first_contact,
     is_opted_out,
+    listing,
     mobile_number,
     opted_out_numbers,
     placeholder_values,
     preview_message,
+    shorten,
     signature,
     standard_values,
     textable_mobile_numbers,
@@ -54,7 +56,13 @@ from .inbound import (
 from .opt_outs import opt_in, opt_out, suppress, unsuppress
 from .receipts import expire_unconfirmed, record_status
 from .records import move_messages, record_view
-from .sending import cancel_nudges, schedule_nudge, send_message, send_system_text
+from .sending import (
+    cancel_nudges,
+    cancel_nudges_matching,
+    schedule_nudge,
+    send_message,
+    send_system_text,
+)
 from .templates import save_template, set_template_active
 
 __all__ = [
@@ -73,6 +81,7 @@ __all__ = [
     "Outcome",
     "backoff",
     "cancel_nudges",
+    "cancel_nudges_matching",
     "check_template_body",
     "check_textable",
     "compose",
@@ -85,6 +94,7 @@ __all__ = [
     "is_first_contact",
     "is_opted_out",
     "link_reply",
+    "listing",
     "mark_handled",
     "mark_read",
     "mobile_number",
@@ -107,6 +117,7 @@ __all__ = [
     "send_message",
     "send_system_text",
     "set_template_active",
+    "shorten",
     "signature",
     "standard_values",
     "suppress",

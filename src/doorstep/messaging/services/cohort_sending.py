@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -55,7 +56,7 @@ def queue_cohort(*, cohort_id: int, dispatch: Callable[[int, datetime], None] | 
             first_contact=recipient.number not in texted_before,
             allowed=STANDARD_PLACEHOLDERS,
         )
-        info = sms.measure(body)
+        info = sms.measure(body, settings.SMS_PROVIDER)
         rows.append(
             {
                 "resident_id": recipient.resident_id,

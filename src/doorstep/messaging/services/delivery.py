@@ -16,7 +16,7 @@ from django.utils import timezone
 from doorstep.core import service_events, timeline
 from doorstep.core.validators import format_phone_for_display
 
-from .. import nudges, pacing, rules
+from .. import nudges, pacing, rules, sealing
 from ..composing import is_opted_out
 from ..models import Message
 from ..providers import (
@@ -49,7 +49,8 @@ def _cancel(message: Message, reason: str, now: datetime) -> Outcome:
     message.status = Message.Status.CANCELLED
     message.error = reason[:300]
     message.completed_at = now
-    message.save(update_fields=["status", "error", "completed_at"])
+    message.sealed_body = ""
+    message.save(update_fields=["status", "error", "completed_at", "sealed_body"])
     return Outcome("cancelled")
 
 
@@ -92,7 +93,9 @@ def _postpone_until(message: Message, now: datetime) -> datetime | None:
     )
     if counts["all"] >= rules.MAX_TEXTS_PER_NUMBER_PER_HOUR:
         return rules.next_send_time(counts["oldest"] + timedelta(hours=1, seconds=1))
-    if counts["same"] >= rules.MAX_IDENTICAL_TEXTS_PER_NUMBER_PER_HOUR:
+    # A text with a secret (a fresh code or link) never has the same words as another one.
+    same = 0 if message.sealed_body else counts["same"]
+    if same >= rules.MAX_IDENTICAL_TEXTS_PER_NUMBER_PER_HOUR:
         return rules.next_send_time(counts["oldest_same"] + timedelta(hours=1, seconds=1))
     if message.kind == Message.Kind.NUDGE and message.resident_id:
         today_start = datetime.combine(
@@ -151,7 +154,11 @@ def _mark_sent(message: Message, result: SendResult) -> Outcome:
     now = timezone.now()
     with transaction.atomic():
         updated = Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-            status=Message.Status.SENT, provider_id=result.provider_id, sent_at=now, error=""
+            status=Message.Status.SENT,
+            provider_id=result.provider_id,
+            sent_at=now,
+            error="",
+            sealed_body="",
         )
         if not updated:
             # A status callback overtook us and has the final word on the status; the text
@@ -159,6 +166,7 @@ def _mark_sent(message: Message, result: SendResult) -> Outcome:
             Message.objects.filter(pk=message.pk, provider_id="").update(
                 provider_id=result.provider_id, sent_at=now
             )
+            Message.objects.filter(pk=message.pk).update(sealed_body="")
         if message.resident_id:
             timeline.add_event(
                 resident_id=message.resident_id,
@@ -192,7 +200,7 @@ def _fail(message: Message, status: str, error: str) -> Outcome:
     now = timezone.now()
     with transaction.atomic():
         Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
-            status=status, error=error[:300], completed_at=now
+            status=status, error=error[:300], completed_at=now, sealed_body=""
         )
         service_events.record(
             name="sms.failed",
@@ -209,6 +217,19 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=30 * 2 ** max(0, attempts - 1))
 
 
+def _earlier_attempt(message: Message, provider: Provider) -> Outcome | None:
+    """An earlier attempt may have reached the provider before its worker died or timed out:
+    the outcome if it did (or if asking failed), None to send now."""
+    try:
+        earlier = provider.find_sent(str(message.reference))
+    except TemporaryError as error:
+        return _back_to_queue(message, str(error), timezone.now() + backoff(message.attempts))
+    except PermanentError as error:
+        # e.g. the API key was revoked: left "sending", the sweep would retry it for ever.
+        return _fail(message, Message.Status.TECHNICAL_FAILURE, str(error))
+    return _mark_sent(message, earlier) if earlier is not None else None
+
+
 def deliver_message(message_id: int, *, provider: Provider | None = None) -> Outcome:
     """Send one queued message if it is due and still allowed. Safe to call any number of times."""
     provider = provider or get_provider()
@@ -216,22 +237,17 @@ def deliver_message(message_id: int, *, provider: Provider | None = None) -> Out
     if message is None:
         return outcome
     if message.attempts > 1:
-        # An earlier attempt may have reached the provider before its worker died or timed out.
-        try:
-            earlier = provider.find_sent(str(message.reference))
-        except TemporaryError as error:
-            return _back_to_queue(message, str(error), timezone.now() + backoff(message.attempts))
-        except PermanentError as error:
-            # e.g. the API key was revoked: left "sending", the sweep would retry it for ever.
-            return _fail(message, Message.Status.TECHNICAL_FAILURE, str(error))
+        earlier = _earlier_attempt(message, provider)
         if earlier is not None:
-            return _mark_sent(message, earlier)
+            return earlier
+    try:
+        body = sealing.unseal(message.sealed_body) if message.sealed_body else message.body
+    except sealing.SealBroken as error:
+        return _fail(message, Message.Status.TECHNICAL_FAILURE, str(error))
     rate = pacing.configured_rate(provider.default_rate_per_minute)
     pacing.take(provider.name, rate)
     try:
-        result = provider.send(
-            reference=str(message.reference), number=message.number, body=message.body
-        )
+        result = provider.send(reference=str(message.reference), number=message.number, body=body)
     except RateLimited as error:
         if rate:
             pacing.slow_down(provider.name, rate)

@@ -33,6 +33,7 @@ def suppress(number: str, reason: str, *, actor, note: str = "") -> bool:
             status=Message.Status.CANCELLED,
             completed_at=timezone.now(),
             error="The number opted out of texts",
+            sealed_body="",
         )
         service_events.record(name="sms.opted_out", channel="sms", attributes={"reason": reason})
     return created

@@ -79,4 +79,5 @@ def expire_unconfirmed(now: datetime | None = None) -> int:
         status=Message.Status.TEMPORARY_FAILURE,
         completed_at=now,
         error="No delivery report within 72 hours",
+        sealed_body="",
     )

@@ -7,25 +7,31 @@ for only when that write commits (see `delivery.deliver_message` for the rest of
 from collections.abc import Mapping
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from doorstep.core import actors
 from doorstep.residents.models import Resident
 
-from .. import nudges, rules, sms, tasks
+from .. import nudges, rules, sealing, sms, tasks
 from ..composing import NotTextable, preview_message
 from ..models import Message, Template
 from .records import record_text_change
 
 
-def _queue(*, body: str, **fields) -> Message:
-    """Write one outbound text, queued, and ask for its delivery once the write commits."""
-    info = sms.measure(body)
+def _queue(*, body: str, sent_body: str = "", **fields) -> Message:
+    """Write one outbound text, queued, and ask for its delivery once the write commits.
+
+    `sent_body` is the text with its secrets, when `body` shows them redacted: only its
+    encrypted form is stored, and the count of text messages is the real one.
+    """
+    info = sms.measure(sent_body or body, settings.SMS_PROVIDER)
     message = Message.objects.create(
         direction=Message.Direction.OUTBOUND,
         status=Message.Status.QUEUED,
         body=body,
+        sealed_body=sealing.seal(sent_body) if sent_body else "",
         fragments=info.fragments,
         encoding=info.encoding,
         **fields,
@@ -43,6 +49,7 @@ def send_message(
     body: str = "",
     template: Template | None = None,
     values: Mapping[str, str | None] | None = None,
+    secrets: Mapping[str, str] | None = None,
     kind: str = Message.Kind.ONE_OFF,
     send_after: datetime | None = None,
     number: str | None = None,
@@ -54,6 +61,8 @@ def send_message(
     """Queue a text to a resident. Raises NotTextable or ValidationError; writes nothing then.
 
     A repeated call with the same idempotency_key returns the first message, unchanged.
+    `secrets` fill placeholders only the resident may see (a link with its token, a code):
+    the stored text shows them as "••••••" (see sealing.py).
     """
     if idempotency_key:
         existing = Message.objects.filter(idempotency_key=idempotency_key).first()
@@ -65,12 +74,14 @@ def send_message(
         body=body,
         template=template,
         values=values,
+        secrets=secrets,
         kind=kind,
         number=number,
         team=team,
     )
     message = _queue(
         body=composed.body,
+        sent_body=composed.sent_body,
         kind=kind,
         resident=resident,
         number=composed.number,
@@ -97,15 +108,26 @@ def send_system_text(
     idempotency_key: str,
     ignores_opt_out: bool = False,
     team=None,
+    secrets: Mapping[str, str] | None = None,
 ) -> Message:
-    """An automatic text (opt-out confirmation, out-of-hours reply): sent once per key."""
+    """An automatic text (opt-out confirmation, out-of-hours reply): sent once per key.
+
+    With `secrets`, `body` has their ((placeholders)), stored redacted as in `send_message`.
+    """
     existing = Message.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    text = sms.normalise(body)
-    sms.check_length(text)
+    sent_text = ""
+    if secrets:
+        redacted = {name: sealing.redact(value) for name, value in secrets.items()}
+        text = sms.render(body, redacted, allowed=list(secrets))
+        sent_text = sms.render(body, secrets, allowed=list(secrets))
+    else:
+        text = sms.normalise(body)
+        sms.check_length(text)
     return _queue(
         body=text,
+        sent_body=sent_text,
         kind=Message.Kind.SYSTEM,
         resident=resident,
         number=number,
@@ -127,6 +149,7 @@ def schedule_nudge(
     body: str = "",
     template: Template | None = None,
     values: Mapping[str, str | None] | None = None,
+    secrets: Mapping[str, str] | None = None,
     actor=None,
     team=None,
     key: str | None = None,
@@ -144,6 +167,7 @@ def schedule_nudge(
             body=body,
             template=template,
             values=values,
+            secrets=secrets,
             kind=Message.Kind.NUDGE,
             send_after=send_after,
             team=team,
@@ -161,6 +185,28 @@ def cancel_nudges(*, condition: str) -> int:
         condition=condition, status=Message.Status.QUEUED, kind=Message.Kind.NUDGE
     ).update(
         status=Message.Status.CANCELLED,
+        sealed_body="",
         completed_at=timezone.now(),
         error="No longer needed: " + nudges.describe(condition),
     )
+
+
+@transaction.atomic
+def cancel_nudges_matching(*, prefix: str, contains: str = "", keep=()) -> list[str]:
+    """Drop the reminders still waiting whose condition starts with `prefix` (and holds
+    `contains`), except those in `keep`; returns their conditions. For a caller whose
+    reminders cover several things, rewritten when one of them changes."""
+    waiting = Message.objects.filter(
+        condition__startswith=prefix,
+        condition__contains=contains,
+        status=Message.Status.QUEUED,
+        kind=Message.Kind.NUDGE,
+    ).exclude(condition__in=list(keep))
+    conditions = list(waiting.values_list("condition", flat=True))
+    waiting.update(
+        status=Message.Status.CANCELLED,
+        sealed_body="",
+        completed_at=timezone.now(),
+        error="No longer needed: replaced by a newer reminder",
+    )
+    return conditions

@@ -1,5 +1,6 @@
 """Officer pages for text templates (Administrators), and the live character count."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from doorstep.core.forms import add_service_errors
 
-from .. import access, composing, queries, services
+from .. import access, composing, queries, services, sms
 from ..forms import PreviewForm, TemplateForm
 from ..models import Template
 from .words import count_payload, text_preview
@@ -146,5 +147,5 @@ def preview(request):
     )
     payload = count_payload(counted, error)
     if shown is not None:
-        payload["preview"] = shown
+        payload["preview"] = sms.as_sent(shown, settings.SMS_PROVIDER)
     return JsonResponse(payload)

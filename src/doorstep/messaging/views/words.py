@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from doorstep.core.validators import format_phone_for_display
@@ -30,15 +31,20 @@ def count_words(info: sms.SmsInfo) -> str:
 
 
 def text_preview(text: str) -> dict:
-    """The message as it will be sent, and its count, from sms.measure."""
-    info = sms.measure(text)
-    return {"text": sms.normalise(text), "info": info, "count": count_words(info)}
+    """The message as the resident will get it through the configured provider, and its
+    count, from sms.measure (the count names any character the provider changes)."""
+    info = sms.measure(text, settings.SMS_PROVIDER)
+    return {
+        "text": sms.as_sent(text, settings.SMS_PROVIDER),
+        "info": info,
+        "count": count_words(info),
+    }
 
 
 def count_payload(counted: str, error: str) -> dict:
     """The live count as JSON, for the text boxes' script."""
-    info = sms.measure(counted)
-    return {
+    info = sms.measure(counted, settings.SMS_PROVIDER)
+    payload = {
         "summary": count_words(info),
         "length": info.length,
         "fragments": info.fragments,
@@ -46,6 +52,10 @@ def count_payload(counted: str, error: str) -> dict:
         "characters_left": info.characters_left_in_fragment,
         "error": error,
     }
+    if info.changes:
+        # Through GOV.UK Notify: the characters it will change, named in the summary too.
+        payload["changes"] = [{"from": char, "to": sent} for char, sent in info.changes]
+    return payload
 
 
 def sent_words(message: Message) -> str:

@@ -66,11 +66,12 @@ def remove_goal(
     *, actor, goal: Goal, version: int | None, request: HttpRequest | None = None
 ) -> None:
     plan, goal = _lock_part(goal, version, "This goal")
-    for action in goal.actions.all():
-        _cancel_reminders(action.pk, action.due_date)
+    gone = [(action.pk, action.due_date) for action in goal.actions.all()]
     title = goal.title
     goal_id = goal.pk
     goal.delete()
+    for action_id, due in gone:  # after the delete, so the plan's reminders are rewritten
+        _cancel_reminders(action_id, due)  # without the goal's actions
     _commit(
         plan=plan,
         actor=actor,

@@ -78,9 +78,10 @@ def send_code(*, link: ResidentLink) -> CodeResult:
     messaging.send_system_text(
         number=number,
         body=(
-            f"{code} is your code to see your plan with {settings.COUNCIL_NAME}. "
+            f"((code)) is your code to see your plan with {settings.COUNCIL_NAME}. "
             f"It works for {settings.PLAN_CODE_MINUTES} minutes. Do not share it."
         ),
+        secrets={"code": code},
         resident=resident,
         idempotency_key=f"plan-code:{one_time.pk}",
         team=link.plan.team,

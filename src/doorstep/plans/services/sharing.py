@@ -44,7 +44,7 @@ def share_plan(
         resident=resident,
         actor=actor,
         body=SHARE_TEXT,
-        values={"link": link_url(token)},
+        secrets={"link": link_url(token)},
         team=plan.team,
         idempotency_key=f"plan-link:{link.pk}",
         request=request,

@@ -10,7 +10,8 @@ from django.utils import timezone
 from doorstep.core import roles
 from doorstep.evidence import services
 from doorstep.evidence.models import DocumentType
-from doorstep.messaging.models import Message
+from doorstep.messaging import sealing
+from doorstep.messaging.models import Message, OutboxEntry
 
 from ..factories import PhoneFactory, ResidentFactory, StaffFactory, TeamFactory
 from .hostile import jpeg_bytes, plain_pdf
@@ -77,9 +78,18 @@ def ask(actor, resident, *types, due=None, **kwargs) -> services.SentLink:
     )
 
 
+def resident_text(message: Message) -> str:
+    """The text as the resident's phone gets it (the stored body has its link redacted)."""
+    sent = OutboxEntry.objects.filter(reference=message.reference).first()
+    return sent.body if sent else sealing.unseal(message.sealed_body)
+
+
 def link_in_text(message: Message) -> str:
-    match = re.search(r"(https?://\S+/evidence/d/[A-Za-z0-9_-]+/)", message.body)
-    assert match, message.body
+    """The link as the resident's phone gets it: officers only ever see it redacted."""
+    received = resident_text(message)
+    match = re.search(r"(https?://\S+/evidence/d/[A-Za-z0-9_-]+/)", received)
+    assert match, received
+    assert match.group(1) not in message.body
     return match.group(1)
 
 

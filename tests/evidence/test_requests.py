@@ -20,7 +20,7 @@ from doorstep.residents.models import DuplicateCandidate
 
 from ..factories import CaseFactory, PhoneFactory, ResidentFactory, StaffFactory
 from . import requests_support as support
-from .requests_support import DATE_OF_BIRTH, ask, due_in, link_in_text, token_of
+from .requests_support import DATE_OF_BIRTH, ask, due_in, link_in_text, resident_text, token_of
 
 # Shared fixtures (see requests_support.py).
 amina = support.amina
@@ -51,6 +51,7 @@ def test_a_request_texts_the_resident_a_link_that_only_its_hash_opens(
     assert text.resident == amina
     assert "Hello Amina" in text.body
     assert link_in_text(text) == sent.link
+    assert sent.token not in text.body and "••••••" in text.body
     assert token_of(sent.link) == sent.token
     run_tasks()
     text.refresh_from_db()
@@ -291,7 +292,8 @@ def test_resending_makes_a_new_link_and_the_old_one_stops(officer, amina, paysli
     assert link_in_text(texts[1]) == again.link
     # Reminders now carry the new link.
     nudges = Message.objects.filter(kind=Message.Kind.NUDGE, status=Message.Status.QUEUED)
-    assert nudges and all(again.link in nudge.body for nudge in nudges)
+    assert nudges and all(again.link in resident_text(nudge) for nudge in nudges)
+    assert not any(again.token in nudge.body for nudge in nudges)
 
 
 def test_an_expired_link_is_expired(officer, amina, payslips):
@@ -312,7 +314,8 @@ def test_reminders_follow_the_schedule(officer, amina, payslips, settings):
     assert nudges[0].send_after - created >= datetime.timedelta(days=3)
     assert timezone.localtime(nudges[1].send_after).date() == due_in(8)
     assert all(n.condition == services.nudge_condition(sent.evidence_request.pk) for n in nudges)
-    assert all(sent.link in n.body for n in nudges)
+    assert all(sent.link in resident_text(n) for n in nudges)
+    assert not any(sent.token in n.body for n in nudges)
 
 
 def test_reminders_that_would_come_too_late_are_left_out(officer, amina, payslips, settings):

@@ -21,6 +21,7 @@ from doorstep.reporting import survey
 
 from ..factories import PhoneFactory, ResidentFactory, StaffFactory, TeamFactory
 from .factories import EvidenceRequestFactory, RequestedDocumentFactory
+from .requests_support import link_in_text, token_of
 from .review_support import stored_file, submitted
 
 pytestmark = pytest.mark.usefixtures("texting_any_time")
@@ -336,7 +337,8 @@ def test_a_rejection_asks_again_and_texts_the_reason_with_a_new_link(
     text = Message.objects.get(pk=decision.message.pk)
     assert "could not accept your " + document.document_type.name.lower() in text.body
     assert "We could not read it" in text.body
-    token = text.body.split("/d/")[1].split("/")[0]
+    token = token_of(link_in_text(text))
+    assert token not in text.body
     assert resident_links.lookup(links.LINK, token) == evidence_request
     assert ServiceEvent.objects.get(name="evidence.decided").attributes["decision"] == "rejected"
     assert AuditEvent.objects.filter(action="reject", object_id=str(document.pk)).exists()

@@ -13,6 +13,7 @@ from doorstep.evidence.services import submissions
 from doorstep.evidence.storage import evidence_storage
 from doorstep.messaging.models import Message
 
+from ..callbacks import work_queued
 from . import hostile
 from . import requests_support as support
 from .requests_support import ask, jpeg, pdf
@@ -54,7 +55,7 @@ def test_an_upload_is_stored_encrypted_and_queued(
     [on_disk] = _stored(evidence_files)
     assert data not in on_disk.read_bytes()  # encrypted at rest
     assert evidence_storage().open(uploaded.original_path).read() == data
-    assert len(callbacks) == 1  # the processing task, queued once the row is committed
+    assert len(work_queued(callbacks)) == 1  # the processing task, queued once the row is committed
     from django_tasks_db.models import DBTaskResult
 
     assert DBTaskResult.objects.filter(args_kwargs__kwargs__file_id=uploaded.pk).exists()

@@ -64,7 +64,8 @@ def schedule_reminders(*, evidence_request: EvidenceRequest, token: str, actor=N
                 "Reminder: ((council)) still needs some documents from you by ((due date)). "
                 "Send them here: ((link))"
             ),
-            values={"due date": due_words(evidence_request.due_date), "link": link},
+            values={"due date": due_words(evidence_request.due_date)},
+            secrets={"link": link},
             team=evidence_request.team,
             key=(
                 f"evidence:{evidence_request.pk}:nudge:{number}:{evidence_request.token_hash[:16]}"

@@ -222,7 +222,8 @@ def text_link(sent: SentLink, *, actor, request=None, again: bool = False) -> No
                 resident=evidence_request.resident,
                 actor=actor,
                 body=body,
-                values={"due date": due_words(evidence_request.due_date), "link": sent.link},
+                values={"due date": due_words(evidence_request.due_date)},
+                secrets={"link": sent.link},
                 team=evidence_request.team,
                 idempotency_key=(
                     f"evidence:{evidence_request.pk}:link:{evidence_request.token_hash[:16]}"

@@ -21,10 +21,11 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from doorstep.core import audit
-from doorstep.core.changes import Timeline, record_change
+from doorstep.core.changes import Timeline
 from doorstep.core.validators import normalise_ni_number
 
 from . import merging, services
+from .changes import record_resident_change
 from .import_files import (
     COLUMN_NAMES,
     COLUMNS,
@@ -100,12 +101,10 @@ def _is_empty(value: Any) -> bool:
 
 def _add_identifier(*, actor, resident: Resident, source: str, source_id: str) -> None:
     ExternalIdentifier.objects.create(resident=resident, source=source, value=source_id)
-    record_change(
+    record_resident_change(
         actor=actor,
         action="update",
-        object_type="resident",
-        object_id=resident.pk,
-        resident_id=resident.pk,
+        resident=resident,
         fields=["identifiers"],
         summary=f"Matched by National Insurance number in an import from {source}",
         timeline_event=Timeline(kind="record", summary=f"Linked to {source} record {source_id}"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from doorstep.core import resident_moves, timeline
 from doorstep.core.changes import Timeline, record_change
 
+from .changes import record_resident_change
 from .models import (
     DuplicateCandidate,
     ExternalIdentifier,
@@ -261,12 +262,10 @@ def merge_residents(
         body=f"Filled from the merged record: {filled_labels}" if filled else "",
     )
     for resident, timeline_event in ((keep, merged), (other, None)):
-        record_change(
+        record_resident_change(
             actor=actor,
             action="merge",
-            object_type="resident",
-            object_id=resident.pk,
-            resident_id=resident.pk,
+            resident=resident,
             fields=filled,
             summary=detail,
             request=request,

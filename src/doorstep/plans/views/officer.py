@@ -44,22 +44,35 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _submit(request, form, service, *, done, then, on_stale: Callable | None = None, **arguments):
-    """Call the service as the signed-in officer. When it saves, say `done` and go to `then`
-    (either may be a function of what was saved) and return that response; otherwise return
-    None and the form to show again: a refused edit from an older version gives the form
-    `on_stale(error)` builds, and a ValidationError goes onto the form beside its field."""
-    try:
-        saved = service(actor=request.user, request=request, **arguments)
-    except services.StaleEdit as error:
-        if on_stale is None:
-            raise
-        return None, on_stale(error)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None, form
-    messages.success(request, done(saved) if callable(done) else done)
-    return redirect(then(saved) if callable(then) else then), form
+def _form_page(
+    request,
+    form,
+    save: Callable,
+    *,
+    done,
+    then,
+    template: str,
+    context: dict,
+    on_stale: Callable | None = None,
+):
+    """On a POST with a valid form, call `save` (the service, as the signed-in officer), say
+    `done` and go to `then` (either may be a function of what was saved). Otherwise show
+    `template` with `context` and the form again: a refused edit from an older version shows
+    the form `on_stale(error)` builds, and a ValidationError goes onto the form beside its field.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except services.StaleEdit as error:
+            if on_stale is None:
+                raise
+            form = on_stale(error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done(saved) if callable(done) else done)
+            return redirect(then(saved) if callable(then) else then)
+    return render(request, template, {**context, "form": form})
 
 
 def _stale(form, version: int, form_class, error: services.StaleEdit, **kwargs):
@@ -90,22 +103,16 @@ def create(request, resident_pk: int):
     templates = list(queries.active_templates())
     cases = list(queries.resident_cases(resident.pk))
     form = NewPlanForm(_posted(request), templates=templates, cases=cases)
-    if request.method == "POST" and form.is_valid():
-        response, form = _submit(
-            request,
-            form,
-            services.create_plan,
-            done=lambda plan: f"Plan ‘{plan.title}’ made. Check it, then share it",
-            then=lambda plan: plan,
-            resident=resident,
-            **form.cleaned_data,
-        )
-        if response:
-            return response
-    return render(
+    return _form_page(
         request,
-        "plans/officer/create.html",
-        {"resident": resident, "form": form, "templates": templates},
+        form,
+        lambda: services.create_plan(
+            actor=request.user, request=request, resident=resident, **form.cleaned_data
+        ),
+        done=lambda plan: f"Plan ‘{plan.title}’ made. Check it, then share it",
+        then=lambda plan: plan,
+        template="plans/officer/create.html",
+        context={"resident": resident, "templates": templates},
     )
 
 
@@ -145,22 +152,20 @@ def edit(request, pk: int):
     plan = access.get_plan_for(request.user, pk)
     initial = {"title": plan.title, "summary": plan.summary, "version": plan.version}
     form = PlanDetailsForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        response, form = _submit(
-            request,
-            form,
-            services.update_plan,
-            done="Plan details saved",
-            then=plan,
-            on_stale=partial(_reloaded_plan, plan, PlanDetailsForm, form),
-            plan=plan,
-            **form.cleaned_data,
-        )
-        if response:
-            return response
-    else:
+    if request.method != "POST" or not form.is_valid():
         _read(request, plan, "Edit plan")
-    return render(request, "plans/officer/edit.html", {"plan": plan, "form": form})
+    return _form_page(
+        request,
+        form,
+        lambda: services.update_plan(
+            actor=request.user, request=request, plan=plan, **form.cleaned_data
+        ),
+        done="Plan details saved",
+        then=plan,
+        on_stale=partial(_reloaded_plan, plan, PlanDetailsForm, form),
+        template="plans/officer/edit.html",
+        context={"plan": plan},
+    )
 
 
 @permission_required(CHANGE, raise_exception=True)
@@ -168,20 +173,16 @@ def edit(request, pk: int):
 def add_goal(request, pk: int):
     plan = access.get_plan_for(request.user, pk)
     form = GoalForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        response, form = _submit(
-            request,
-            form,
-            services.add_goal,
-            done="Goal added",
-            then=plan,
-            plan=plan,
-            title=form.cleaned_data["title"],
-        )
-        if response:
-            return response
-    return render(
-        request, "plans/officer/goal_form.html", {"plan": plan, "form": form, "goal": None}
+    return _form_page(
+        request,
+        form,
+        lambda: services.add_goal(
+            actor=request.user, request=request, plan=plan, title=form.cleaned_data["title"]
+        ),
+        done="Goal added",
+        then=plan,
+        template="plans/officer/goal_form.html",
+        context={"plan": plan, "goal": None},
     )
 
 
@@ -195,21 +196,17 @@ def _reloaded_goal(goal, form, error):
 def edit_goal(request, pk: int):
     goal = access.get_goal_for(request.user, pk)
     form = GoalForm(_posted(request), initial={"title": goal.title, "version": goal.version})
-    if request.method == "POST" and form.is_valid():
-        response, form = _submit(
-            request,
-            form,
-            services.update_goal,
-            done="Goal saved",
-            then=goal.plan,
-            on_stale=partial(_reloaded_goal, goal, form),
-            goal=goal,
-            **form.cleaned_data,
-        )
-        if response:
-            return response
-    return render(
-        request, "plans/officer/goal_form.html", {"plan": goal.plan, "form": form, "goal": goal}
+    return _form_page(
+        request,
+        form,
+        lambda: services.update_goal(
+            actor=request.user, request=request, goal=goal, **form.cleaned_data
+        ),
+        done="Goal saved",
+        then=goal.plan,
+        on_stale=partial(_reloaded_goal, goal, form),
+        template="plans/officer/goal_form.html",
+        context={"plan": goal.plan, "goal": goal},
     )
 
 
@@ -279,22 +276,16 @@ def add_action(request, pk: int):
     goal = access.get_goal_for(request.user, pk)
     plan = goal.plan
     form = _action_form(request, plan, None, _posted(request))
-    if request.method == "POST" and form.is_valid():
-        response, form = _submit(
-            request,
-            form,
-            services.add_action,
-            done="Action added",
-            then=plan,
-            goal=goal,
-            **_action_fields(form.cleaned_data),
-        )
-        if response:
-            return response
-    return render(
+    return _form_page(
         request,
-        "plans/officer/action_form.html",
-        {"plan": plan, "goal": goal, "form": form, "action": None},
+        form,
+        lambda: services.add_action(
+            actor=request.user, request=request, goal=goal, **_action_fields(form.cleaned_data)
+        ),
+        done="Action added",
+        then=plan,
+        template="plans/officer/action_form.html",
+        context={"plan": plan, "goal": goal, "action": None},
     )
 
 
@@ -312,28 +303,24 @@ def edit_action(request, pk: int):
         form.add_error(None, error.message)
         return form
 
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        response, form = _submit(
-            request,
-            form,
-            services.update_action,
-            done="Action saved",
-            then=plan,
-            on_stale=stale,
-            action=action,
-            version=data["version"],
-            status=data["status"] or None,
-            **_action_fields(data),
-        )
-        if response:
-            return response
-    else:
+    if request.method != "POST" or not form.is_valid():
         _read(request, plan, "Edit action")
-    return render(
+    return _form_page(
         request,
-        "plans/officer/action_form.html",
-        {"plan": plan, "goal": action.goal, "form": form, "action": action},
+        form,
+        lambda: services.update_action(
+            actor=request.user,
+            request=request,
+            action=action,
+            version=form.cleaned_data["version"],
+            status=form.cleaned_data["status"] or None,
+            **_action_fields(form.cleaned_data),
+        ),
+        done="Action saved",
+        then=plan,
+        on_stale=stale,
+        template="plans/officer/action_form.html",
+        context={"plan": plan, "goal": action.goal, "action": action},
     )
 
 
@@ -355,33 +342,21 @@ def remove_action(request, pk: int):
 def action_detail(request, pk: int):
     """An action with its comments; officers comment here."""
     action = access.get_action_for(request.user, pk)
-    action_url = reverse("plans:action", args=[action.pk])
     form = CommentForm(_posted(request))
     if request.method != "POST":
         _read(request, action.plan, "Action and comments")
     elif not access.can_edit_plan(request.user, action.plan):
         raise PermissionDenied
-    elif form.is_valid():
-        response, form = _submit(
-            request,
-            form,
-            services.add_comment,
-            done="Comment added",
-            then=action_url,
-            action=action,
-            body=form.cleaned_data["body"],
-        )
-        if response:
-            return response
-    return render(
+    return _form_page(
         request,
-        "plans/officer/action.html",
-        {
-            "plan": action.plan,
-            "action": action,
-            "comments": list(queries.comments(action)),
-            "form": form,
-        },
+        form,
+        lambda: services.add_comment(
+            actor=request.user, request=request, action=action, body=form.cleaned_data["body"]
+        ),
+        done="Comment added",
+        then=reverse("plans:action", args=[action.pk]),
+        template="plans/officer/action.html",
+        context={"plan": action.plan, "action": action, "comments": list(queries.comments(action))},
     )
 
 
@@ -427,20 +402,18 @@ def revoke(request, pk: int):
 def record_agreement(request, pk: int):
     plan = access.get_plan_for(request.user, pk)
     form = AgreementForm(_posted(request), initial={"version": plan.version})
-    if request.method == "POST" and form.is_valid():
-        response, form = _submit(
-            request,
-            form,
-            services.agree_plan,
-            done="Agreement recorded",
-            then=plan,
-            on_stale=partial(_reloaded_plan, plan, AgreementForm, form),
-            plan=plan,
-            **form.cleaned_data,
-        )
-        if response:
-            return response
-    return render(request, "plans/officer/agree.html", {"plan": plan, "form": form})
+    return _form_page(
+        request,
+        form,
+        lambda: services.agree_plan(
+            actor=request.user, request=request, plan=plan, **form.cleaned_data
+        ),
+        done="Agreement recorded",
+        then=plan,
+        on_stale=partial(_reloaded_plan, plan, AgreementForm, form),
+        template="plans/officer/agree.html",
+        context={"plan": plan},
+    )
 
 
 @permission_required(VIEW, raise_exception=True)

@@ -8,9 +8,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from doorstep.core import audit
-from doorstep.core.changes import Timeline, record_change
+from doorstep.core.changes import Timeline
 from doorstep.core.validators import parse_phone
 
+from ..changes import record_resident_change
 from ..merging import flag_possible_duplicates
 from ..models import ExternalIdentifier, Phone, Resident
 from ..validation import DUPLICATE_FIELDS, FIELD_LABELS, clean_resident_data
@@ -51,12 +52,10 @@ def create_resident(
     _set_phones(resident, phones)
     for id_source, value in identifiers:
         ExternalIdentifier.objects.create(resident=resident, source=id_source, value=value)
-    record_change(
+    record_resident_change(
         actor=actor,
         action="create",
-        object_type="resident",
-        object_id=resident.pk,
-        resident_id=resident.pk,
+        resident=resident,
         fields=[*cleaned, *(["phones"] if phones else [])],
         summary=f"Imported from {source}" if source else "",
         request=request,
@@ -97,12 +96,10 @@ def update_resident(
         return []
     resident.save()
     labels = ", ".join(FIELD_LABELS.get(name, name.replace("_", " ")) for name in changed)
-    record_change(
+    record_resident_change(
         actor=actor,
         action="update",
-        object_type="resident",
-        object_id=resident.pk,
-        resident_id=resident.pk,
+        resident=resident,
         fields=changed,
         request=request,
         timeline_event=Timeline(kind="record", summary=f"Changed {labels}"),

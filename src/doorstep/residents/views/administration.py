@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from doorstep.core.csvfiles import csv_download
@@ -13,6 +14,7 @@ from doorstep.core.forms import GovukForm, add_service_errors
 
 from .. import import_uploads, importing, merging, queries, services
 from ..models import DuplicateCandidate, ImportJob
+from .common import form_page, posted
 
 # --- Forms -----------------------------------------------------------------------------------
 
@@ -68,25 +70,21 @@ class DecisionForm(GovukForm):
 @permission_required("residents.import_residents", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    posted = request.method == "POST"
-    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
-    if posted and form.is_valid():
-        try:
-            job = import_uploads.start_import(
-                actor=request.user,
-                uploaded_file=form.cleaned_data["file"],
-                source=form.cleaned_data["source"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("residents:import_detail", pk=job.pk)
-    return render(
+    posted_files = request.FILES if request.method == "POST" else None
+    form = ImportForm(posted(request), posted_files)
+    return form_page(
         request,
-        "residents/officer/import_upload.html",
-        {
-            "form": form,
+        form,
+        lambda: import_uploads.start_import(
+            actor=request.user,
+            uploaded_file=form.cleaned_data["file"],
+            source=form.cleaned_data["source"],
+            request=request,
+        ),
+        done=None,
+        then=lambda job: reverse("residents:import_detail", args=[job.pk]),
+        template="residents/officer/import_upload.html",
+        context={
             "columns": importing.COLUMNS,
             "required_columns": importing.REQUIRED_COLUMNS,
             "recent_jobs": queries.recent_import_jobs(),
@@ -139,7 +137,7 @@ def duplicate_review(request, pk: int):
         messages.info(request, "These records have already been reviewed")
         return redirect("residents:duplicates")
     sides = merging.sides_of(candidate)
-    form = DecisionForm(request.POST if request.method == "POST" else None, sides=sides)
+    form = DecisionForm(posted(request), sides=sides)
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
         try:

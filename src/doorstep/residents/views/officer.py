@@ -2,16 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doorstep.core import panels, timeline
-from doorstep.core.forms import add_service_errors
 
 from .. import access, queries, services
 from ..forms import FlagForm, HouseholdMemberForm, NoteForm, ResidentForm, SearchForm
 from ..search import search_residents
+from .common import form_page, posted
 
 
 @permission_required("residents.view_resident", raise_exception=True)
@@ -50,102 +49,104 @@ def detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def create(request):
     form = ResidentForm(
-        request.POST if request.method == "POST" else None,
-        initial={"preferred_contact": "text", "language": "English"},
+        posted(request), initial={"preferred_contact": "text", "language": "English"}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            resident = services.create_resident(
-                actor=request.user, data=form.changes(), request=request
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Record created for {resident.full_name}")
-            return redirect(resident)
-    return render(request, "residents/officer/form.html", {"form": form, "resident": None})
+    return form_page(
+        request,
+        form,
+        lambda: services.create_resident(actor=request.user, data=form.changes(), request=request),
+        done=lambda resident: f"Record created for {resident.full_name}",
+        then=lambda resident: resident,
+        template="residents/officer/form.html",
+        context={"resident": None},
+    )
 
 
 @permission_required("residents.change_resident", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     resident = access.get_resident_for(request.user, pk)
-    form = ResidentForm(request.POST if request.method == "POST" else None, resident=resident)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.update_resident(
-                actor=request.user, resident=resident, data=form.changes(), request=request
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Record updated" if changed else "Nothing was changed")
-            return redirect(resident)
-    else:
+    form = ResidentForm(posted(request), resident=resident)
+    if request.method != "POST" or not form.is_valid():
         services.record_view(actor=request.user, resident=resident, request=request)
-    return render(request, "residents/officer/form.html", {"form": form, "resident": resident})
+    return form_page(
+        request,
+        form,
+        lambda: services.update_resident(
+            actor=request.user, resident=resident, data=form.changes(), request=request
+        ),
+        done=lambda changed: "Record updated" if changed else "Nothing was changed",
+        then=resident,
+        template="residents/officer/form.html",
+        context={"resident": resident},
+    )
+
+
+def _resident_form_page(request, resident, form, save, *, done: str, heading: str):
+    """A short form about one resident: add a note, a flag or a household member."""
+    return form_page(
+        request,
+        form,
+        save,
+        done=done,
+        then=resident,
+        template="residents/officer/resident_form.html",
+        context={"resident": resident, "heading": heading},
+    )
 
 
 @permission_required("residents.add_note", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def add_note(request, pk: int):
     resident = access.get_resident_for(request.user, pk)
-    form = NoteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_note(
-                actor=request.user,
-                resident=resident,
-                body=form.cleaned_data["body"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Note added")
-            return redirect(resident)
-    return render(request, "residents/officer/note_form.html", {"form": form, "resident": resident})
+    form = NoteForm(posted(request))
+    return _resident_form_page(
+        request,
+        resident,
+        form,
+        lambda: services.add_note(
+            actor=request.user, resident=resident, body=form.cleaned_data["body"], request=request
+        ),
+        done="Note added",
+        heading=f"Add a note for {resident.full_name}",
+    )
 
 
 @permission_required("residents.change_resident", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def add_flag(request, pk: int):
     resident = access.get_resident_for(request.user, pk)
-    form = FlagForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        services.add_flag(
-            actor=request.user,
-            resident=resident,
-            kind=form.cleaned_data["kind"],
-            description=form.cleaned_data["description"],
-            request=request,
-        )
-        messages.success(request, "Flag added")
-        return redirect(resident)
-    return render(request, "residents/officer/flag_form.html", {"form": form, "resident": resident})
+    form = FlagForm(posted(request))
+    return _resident_form_page(
+        request,
+        resident,
+        form,
+        lambda: services.add_flag(
+            actor=request.user, resident=resident, request=request, **form.cleaned_data
+        ),
+        done="Flag added",
+        heading=f"Add a flag for {resident.full_name}",
+    )
 
 
 @permission_required("residents.change_resident", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def add_household_member(request, pk: int):
     resident = access.get_resident_for(request.user, pk)
-    form = HouseholdMemberForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_household_member(
-                actor=request.user,
-                resident=resident,
-                member=form.cleaned_data["reference"],
-                relationship=form.cleaned_data["relationship"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Added to the household")
-            return redirect(resident)
-    return render(
-        request, "residents/officer/household_form.html", {"form": form, "resident": resident}
+    form = HouseholdMemberForm(posted(request))
+    return _resident_form_page(
+        request,
+        resident,
+        form,
+        lambda: services.add_household_member(
+            actor=request.user,
+            resident=resident,
+            member=form.cleaned_data["reference"],
+            relationship=form.cleaned_data["relationship"],
+            request=request,
+        ),
+        done="Added to the household",
+        heading=f"Add someone to the household of {resident.full_name}",
     )
 
 

@@ -9,7 +9,7 @@ temporarily, 07700 900002 permanently. Replies typed on the simulator page arriv
 from .models import OutboxEntry
 from .providers import StatusUpdate
 from .providers.outbox import OutboxProvider
-from .services.receipts import record_status
+from .receipts import record_status
 
 OUTCOMES = {
     "+447700900003": "temporary-failure",

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from .services.cohort_sending import dispatch_cohort, queue_cohort
-from .services.delivery import deliver_message
+from .cohort_sending import dispatch_cohort, queue_cohort
+from .delivery import deliver_message
 from .simulator import complete_delivery
 
 

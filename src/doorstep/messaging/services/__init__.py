@@ -1,19 +1,23 @@
 """Every change to texts, one module per kind of write; other apps import from here.
 
 - `sending`: queue a text to a resident, an automatic text, reminders (nudges).
-- `delivery`: hand a queued text to the provider, never twice.
-- `receipts`: delivery receipts and texts that never got one.
 - `inbound`: texts from residents, STOP and START, linking, read and handled.
 - `opt_outs`: numbers opted out of texts and back in.
 - `templates`: the texts officers start from.
-- `group_texts` and `cohort_sending`: one text to many residents.
+- `group_texts`: one text to many residents.
 - `records`: staff reads of texts, and texts following a merged resident.
+
+What the background tasks run sits beside this package and is re-exported here, so tasks and
+actions never import each other in a loop: `messaging.delivery` hands a queued text to the
+provider, never twice; `messaging.cohort_sending` queues and sends a group text;
+`messaging.receipts` records delivery receipts and texts that never got one.
 
 What a text says and who may get one (reads) is in `messaging.composing`, re-exported here for
 the apps that send texts. Other apps call `send_message`, `send_system_text`, `schedule_nudge`,
 `cancel_nudges` and the checks; nothing else.
 """
 
+from ..cohort_sending import DISPATCH_TIME_BUDGET, dispatch_cohort, insert_messages, queue_cohort
 from ..composing import (
     CALLER_PLACEHOLDERS,
     EXAMPLE_VALUES,
@@ -41,8 +45,8 @@ from ..composing import (
     standard_values,
     textable_mobile_numbers,
 )
-from .cohort_sending import DISPATCH_TIME_BUDGET, dispatch_cohort, insert_messages, queue_cohort
-from .delivery import MAX_ATTEMPTS, Outcome, backoff, deliver_message, send_lease
+from ..delivery import MAX_ATTEMPTS, Outcome, backoff, deliver_message, send_lease
+from ..receipts import expire_unconfirmed, record_status
 from .group_texts import create_cohort
 from .inbound import (
     link_reply,
@@ -54,7 +58,6 @@ from .inbound import (
     residents_with_number,
 )
 from .opt_outs import opt_in, opt_out, suppress, unsuppress
-from .receipts import expire_unconfirmed, record_status
 from .records import move_messages, record_view
 from .sending import (
     cancel_nudges,

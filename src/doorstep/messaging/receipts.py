@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from doorstep.core import service_events
 
-from .. import rules
-from ..models import STATUS_RANK, Message
-from ..providers import StatusUpdate
-from ..providers.base import is_uuid
+from . import rules
+from .models import STATUS_RANK, Message
+from .providers import StatusUpdate
+from .providers.base import is_uuid
 
 log = logging.getLogger(__name__)
 

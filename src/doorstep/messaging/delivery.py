@@ -16,10 +16,10 @@ from django.utils import timezone
 from doorstep.core import service_events, timeline
 from doorstep.core.validators import format_phone_for_display
 
-from .. import nudges, pacing, rules, sealing
-from ..composing import is_opted_out
-from ..models import Message
-from ..providers import (
+from . import nudges, pacing, rules, sealing
+from .composing import is_opted_out
+from .models import Message
+from .providers import (
     PermanentError,
     Provider,
     RateLimited,

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from doorstep.core import service_events
 
-from .. import rules, sms
-from ..cohorts import recipient_values, select_recipients
-from ..composing import STANDARD_PLACEHOLDERS, compose
-from ..models import Cohort, Message
+from . import rules, sms
+from .cohorts import recipient_values, select_recipients
+from .composing import STANDARD_PLACEHOLDERS, compose
 from .delivery import deliver_message, send_lease
+from .models import Cohort, Message
 
 
 def queue_cohort(*, cohort_id: int, dispatch: Callable[[int, datetime], None] | None = None) -> int:

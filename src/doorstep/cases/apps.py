@@ -7,8 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases and tasks"
 
     def ready(self):
-        from doorstep.core import panels, resident_moves, timeline
+        from doorstep.core import landing, panels, resident_moves, timeline
         from doorstep.residents import merging, search
+
+        landing.register_landing(permission="cases.view_case", url_name="cases:my_work", order=10)
 
         from . import queries, services
         from .panel import panel_context

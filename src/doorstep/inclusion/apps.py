@@ -7,8 +7,13 @@ class InclusionConfig(AppConfig):
     verbose_name = "Digital inclusion"
 
     def ready(self):
-        from doorstep.core import panels, resident_moves, timeline
+        from doorstep.core import landing, panels, resident_moves, timeline
         from doorstep.messaging import nudges
+
+        # A Digital Friend lands on their learners.
+        landing.register_landing(
+            permission="inclusion.log_session", url_name="inclusion:my_learners", order=20
+        )
 
         from .panel import panel_context
         from .reminders import NUDGE_CONDITION, reminder_needed

@@ -16,8 +16,19 @@ class AuditFilterForm(forms.Form):
         error_messages={"invalid": "Enter a record number using numbers only"},
     )
     staff = forms.ModelChoiceField(
-        queryset=Staff.objects.all(), required=False, label="Staff member", empty_label="Anyone"
+        queryset=Staff.objects.order_by("full_name", "email"),
+        required=False,
+        label="Staff member",
+        empty_label="Anyone",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Two people can share a name: the e-mail address tells them apart.
+        self.fields["staff"].label_from_instance = lambda staff: (
+            f"{staff.full_name} ({staff.email})" if staff.full_name else staff.email
+        )
+
     date_from = forms.DateField(
         label="From",
         required=False,

@@ -6,13 +6,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ..health import run_checks
+from ..landing import landing_for
 
 
 @login_required
 def home(request):
-    if request.user.has_perm("cases.view_case"):
-        return redirect(reverse("cases:my_work"))
-    return redirect(reverse("account_home"))
+    return redirect(reverse(landing_for(request.user)))
 
 
 @login_not_required

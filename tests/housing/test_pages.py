@@ -161,6 +161,13 @@ def test_api_gives_the_estimate(client, register, api_headers):
     assert item["council_formula_months"] == pytest.approx(3.5)
     assert item["chance_1_year"] == 0.9
     assert item["median_wait_days"] == 365.25
+    stored = Estimate.objects.get(band__name="B", bedrooms=2)
+    assert item["band_rank"] == stored.band.rank
+    assert (item["p25_wait_days"], item["p75_wait_days"]) == (stored.p25_days, stored.p75_days)
+    assert (item["estimate_low_months"], item["estimate_high_months"]) == (
+        stored.queue_low_months,
+        stored.queue_high_months,
+    )
     assert client.get("/api/v1/housing/estimates", headers=api_headers).json()["count"] == 1
 
 

@@ -77,15 +77,25 @@ def issue_token(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         scopes=granted,
     )
+    _record_token(
+        actor=actor,
+        token=token,
+        detail=f"Issued a token for {name} ({token.prefix}…) with scopes {', '.join(granted)}",
+        request=request,
+    )
+    return token, raw
+
+
+def _record_token(*, actor, token: ApiToken, detail: str, request: HttpRequest | None) -> None:
+    """Audit a change to a token: issuing or revoking it (no resident is involved)."""
     audit.record(
         actor=actor,
         action="token",
         object_type="api_token",
         object_id=token.pk,
-        detail=f"Issued a token for {name} ({token.prefix}…) with scopes {', '.join(granted)}",
+        detail=detail,
         request=request,
     )
-    return token, raw
 
 
 @transaction.atomic
@@ -96,11 +106,9 @@ def revoke_token(*, actor, token: ApiToken, request: HttpRequest | None = None) 
         return False
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(
+    _record_token(
         actor=actor,
-        action="token",
-        object_type="api_token",
-        object_id=token.pk,
+        token=token,
         detail=f"Revoked the token for {token.name} ({token.prefix}…)",
         request=request,
     )

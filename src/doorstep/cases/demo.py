@@ -269,88 +269,100 @@ def _task(gen: Generator, item: _Opened, title: str, end: datetime.datetime) -> 
     )
 
 
+# The audit object type and the timeline kind of each record.
+_RECORDED_AS = {Case: ("case", "case"), Task: ("task", "task"), CaseNote: ("case_note", "note")}
+
+
+def _change(
+    history: History,
+    item: _Opened,
+    record: Case | Task | CaseNote,
+    *,
+    actor,
+    action: str,
+    fields: list[str],
+    at: datetime.datetime,
+    summary: str,
+    body: str = "",
+    detail: str = "",
+) -> None:
+    """One change to the case `item` or to a task or note on it, as the services record it:
+    audited under the record's type and shown on the resident's timeline, linking to the case."""
+    object_type, kind = _RECORDED_AS[type(record)]
+    history.change(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=record.pk,
+        resident_id=item.case.resident_id,
+        fields=fields,
+        at=at,
+        detail=detail,
+        timeline_event=Timeline(kind=kind, summary=summary, body=body, source=record, url=item.url),
+    )
+
+
 def _record_case(history: History, item: _Opened) -> None:
     case = item.case
-    history.change(
+    _change(
+        history,
+        item,
+        case,
         actor=item.opened_by,
         action="create",
-        object_type="case",
-        object_id=case.pk,
-        resident_id=case.resident_id,
         fields=["case_type", "team", "owner", "summary", "due_date"],
         at=case.opened_at,
-        timeline_event=Timeline(
-            kind="case",
-            summary=f"{case.case_type.name} case {case.reference} opened",
-            body=case.summary,
-            source=case,
-            url=item.url,
-        ),
+        summary=f"{case.case_type.name} case {case.reference} opened",
+        body=case.summary,
     )
     if item.changed_at is not None:
         change = f"Open to {case.get_status_display()}"
-        history.change(
+        _change(
+            history,
+            item,
+            case,
             actor=item.opened_by,
             action="update",
-            object_type="case",
-            object_id=case.pk,
-            resident_id=case.resident_id,
             fields=["status"],
             at=item.changed_at,
+            summary=f"Case {case.reference}: {change}",
             detail=change,
-            timeline_event=Timeline(
-                kind="case", summary=f"Case {case.reference}: {change}", source=case, url=item.url
-            ),
         )
 
 
 def _record_task(history: History, task: Task, item: _Opened) -> None:
-    case = item.case
-    history.change(
+    _change(
+        history,
+        item,
+        task,
         actor=item.opened_by,
         action="create",
-        object_type="task",
-        object_id=task.pk,
-        resident_id=case.resident_id,
         fields=["title", "due_date", "assignee"],
         at=task.created_at,
-        timeline_event=Timeline(
-            kind="task",
-            summary=f"Task added to {case.reference}: {task.title}",
-            source=task,
-            url=item.url,
-        ),
+        summary=f"Task added to {item.case.reference}: {task.title}",
     )
     if task.is_done:
-        history.change(
+        _change(
+            history,
+            item,
+            task,
             actor=task.done_by,
             action="update",
-            object_type="task",
-            object_id=task.pk,
-            resident_id=case.resident_id,
             fields=["is_done"],
             at=task.done_at,
-            timeline_event=Timeline(
-                kind="task", summary=f"Task done: {task.title}", source=task, url=item.url
-            ),
+            summary=f"Task done: {task.title}",
         )
 
 
 def _record_note(history: History, note: CaseNote, item: _Opened) -> None:
-    case = item.case
-    history.change(
+    _change(
+        history,
+        item,
+        note,
         actor=note.author,
         action="create",
-        object_type="case_note",
-        object_id=note.pk,
-        resident_id=case.resident_id,
         fields=["body"],
         at=note.created_at,
-        timeline_event=Timeline(
-            kind="note",
-            summary=f"Note added to case {case.reference}",
-            body=note.body,
-            source=note,
-            url=item.url,
-        ),
+        summary=f"Note added to case {item.case.reference}",
+        body=note.body,
     )

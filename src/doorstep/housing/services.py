@@ -87,6 +87,18 @@ def upload_file(
     )
 
 
+def _record_upload(*, actor, upload: Upload, outcome: str, request: HttpRequest | None) -> None:
+    """Audit an upload of lettings or register data: "<Kind> file <name> <outcome>"."""
+    audit.record(
+        actor=actor,
+        action="import",
+        object_type="housing_upload",
+        object_id=upload.pk,
+        detail=f"{upload.get_kind_display()} file {upload.original_filename} {outcome}",
+        request=request,
+    )
+
+
 @transaction.atomic
 def _rejected(*, actor, kind, filename, row_count, errors, request) -> Upload:
     upload = Upload.objects.create(
@@ -98,14 +110,8 @@ def _rejected(*, actor, kind, filename, row_count, errors, request) -> Upload:
         errors=[error.as_dict() for error in errors[: importing.MAX_ERRORS_KEPT]],
         uploaded_by=actors.staff_or_none(actor),
     )
-    audit.record(
-        actor=actor,
-        action="import",
-        object_type="housing_upload",
-        object_id=upload.pk,
-        detail=f"{upload.get_kind_display()} file {upload.original_filename} not imported: "
-        f"{len(errors)} problems",
-        request=request,
+    _record_upload(
+        actor=actor, upload=upload, outcome=f"not imported: {len(errors)} problems", request=request
     )
     return upload
 
@@ -128,13 +134,10 @@ def replace_rows(
     if kind == Upload.Kind.APPLICATIONS:
         upload.linked_count = link_residents()
         upload.save(update_fields=["linked_count"])
-    audit.record(
+    _record_upload(
         actor=actor,
-        action="import",
-        object_type="housing_upload",
-        object_id=upload.pk,
-        detail=f"{upload.get_kind_display()} file {upload.original_filename} imported: "
-        f"{len(rows)} rows, replacing the previous data"
+        upload=upload,
+        outcome=f"imported: {len(rows)} rows, replacing the previous data"
         + (f"; {upload.linked_count} linked to residents" if kind == "applications" else ""),
         request=request,
     )

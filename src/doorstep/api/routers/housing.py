@@ -15,13 +15,16 @@ router = Router(tags=["Housing"])
 
 
 class EstimateOut(Schema):
-    band: str = Field(description="The band's name, like 'A'")
-    band_rank: int = Field(description="1 for the band housed first")
+    # Each alias names the attribute of housing.models.Estimate the field is read from.
+
+    band: str = Field(alias="band.name", description="The band's name, like 'A'")
+    band_rank: int = Field(alias="band.rank", description="1 for the band housed first")
     bedrooms: int = Field(description=f"Bedroom need; {MAX_BEDROOMS} means {MAX_BEDROOMS} or more")
     as_of: datetime.date | None = Field(description="The date of the latest let in the data")
     status: str = Field(
+        alias="queue_status",
         description="'ok'; 'thin' (not enough lets to estimate); 'no_supply' (no homes of "
-        "this size became free for this band last year); 'no_data' (no lettings uploaded)"
+        "this size became free for this band last year); 'no_data' (no lettings uploaded)",
     )
     households_waiting: int
     households_ahead: int = Field(description="Ahead of a household joining this band today")
@@ -30,58 +33,23 @@ class EstimateOut(Schema):
     supply: int = Field(description="Lets in the last 12 months minus joiners to higher bands")
     lets_per_year: float = Field(description="Lets to this band and size, a year on average")
     historic_count: int = Field(description="Households of this band and size housed (3 years)")
-    median_wait_days: float | None
-    p25_wait_days: float | None
-    p75_wait_days: float | None
+    median_wait_days: float | None = Field(alias="median_days")
+    p25_wait_days: float | None = Field(alias="p25_days")
+    p75_wait_days: float | None = Field(alias="p75_days")
     council_formula_months: float | None = Field(
-        description="The council's usual formula: (position - 1) / supply * 12"
+        alias="council_months",
+        description="The council's usual formula: (position - 1) / supply * 12",
     )
-    estimate_months: float | None
-    estimate_low_months: float | None = Field(description="80 % range, low end")
-    estimate_high_months: float | None = Field(description="80 % range, high end")
+    estimate_months: float | None = Field(alias="queue_months")
+    estimate_low_months: float | None = Field(
+        alias="queue_low_months", description="80 % range, low end"
+    )
+    estimate_high_months: float | None = Field(
+        alias="queue_high_months", description="80 % range, high end"
+    )
     chance_1_year: float | None = Field(description="0 to 1")
     chance_3_years: float | None
     chance_5_years: float | None
-
-    @staticmethod
-    def resolve_band(estimate) -> str:
-        return estimate.band.name
-
-    @staticmethod
-    def resolve_band_rank(estimate) -> int:
-        return estimate.band.rank
-
-    @staticmethod
-    def resolve_status(estimate) -> str:
-        return estimate.queue_status
-
-    @staticmethod
-    def resolve_median_wait_days(estimate):
-        return estimate.median_days
-
-    @staticmethod
-    def resolve_p25_wait_days(estimate):
-        return estimate.p25_days
-
-    @staticmethod
-    def resolve_p75_wait_days(estimate):
-        return estimate.p75_days
-
-    @staticmethod
-    def resolve_council_formula_months(estimate):
-        return estimate.council_months
-
-    @staticmethod
-    def resolve_estimate_months(estimate):
-        return estimate.queue_months
-
-    @staticmethod
-    def resolve_estimate_low_months(estimate):
-        return estimate.queue_low_months
-
-    @staticmethod
-    def resolve_estimate_high_months(estimate):
-        return estimate.queue_high_months
 
 
 class EstimateList(Schema):

@@ -6,10 +6,9 @@ as on the pages; rule errors come back as 422 with a message per field.
 """
 
 import datetime
-from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, P, Query, Router, Schema, Status
 
@@ -17,8 +16,8 @@ from doorstep.inclusion import access, queries, scale, services, skills
 from doorstep.inclusion.models import Session, SkillsCheck
 
 from ..errors import NotFoundError
+from ..lookups import found_for, live_resident
 from ..schemas import Message, NotFound, ValidationErrors
-from .residents import _live_resident
 
 router = Router(tags=["Digital inclusion"])
 
@@ -67,14 +66,6 @@ class FriendList(Schema):
     items: list[FriendOut]
 
 
-def _get(getter: Callable, request: HttpRequest, pk: int, what: str):
-    """One record the token may see (access.py decides), or 404 naming what was asked for."""
-    try:
-        return getter(request.auth, pk)
-    except Http404 as missing:
-        raise NotFoundError(f"There is no {what} with id {pk}") from missing
-
-
 @router.get(
     "/digital-friends",
     response={200: FriendList, 401: Message},
@@ -106,7 +97,7 @@ def create_friend(request: HttpRequest, payload: FriendIn, response: HttpRespons
     summary="A Digital Friend",
 )
 def get_friend(request: HttpRequest, friend_id: int):
-    return _get(access.get_friend_for, request, friend_id, "Digital Friend")
+    return found_for(access.get_friend_for, request, friend_id, "Digital Friend")
 
 
 # --- Help requests -----------------------------------------------------------------------
@@ -169,7 +160,7 @@ class MatchList(Schema):
 
 
 def _help_request(request: HttpRequest, pk: int):
-    return _get(access.get_help_request_for, request, pk, "help request")
+    return found_for(access.get_help_request_for, request, pk, "help request")
 
 
 def _audit_read(request, *, resident_id, object_type: str, object_id="", detail: str) -> None:
@@ -207,7 +198,7 @@ def list_help_requests(
 def create_help_request(request: HttpRequest, payload: HelpRequestIn, response: HttpResponse):
     data = payload.dict()
     resident_id = data.pop("resident_id")
-    resident = _live_resident(resident_id) if resident_id is not None else None
+    resident = live_resident(resident_id) if resident_id is not None else None
     help_request = services.make_help_request(
         actor=request.auth, resident=resident, request=request, **data
     )
@@ -321,7 +312,7 @@ def list_sessions(
 def create_session(request: HttpRequest, payload: SessionIn, response: HttpResponse):
     data = payload.dict()
     match_id = data.pop("match_id")
-    match = _get(access.get_match_for, request, match_id, "match")
+    match = found_for(access.get_match_for, request, match_id, "match")
     if not access.can_log_session(request.auth, match):
         raise NotFoundError(f"There is no match with id {match_id}")
     session = services.log_session(actor=request.auth, match=match, request=request, **data)
@@ -390,7 +381,7 @@ ROUTING = list(scale.RoutingAnswers.__dataclass_fields__)
 def create_check(
     request: HttpRequest, resident_id: int, payload: SkillsCheckIn, response: HttpResponse
 ):
-    resident = _live_resident(resident_id)
+    resident = live_resident(resident_id)
     data = payload.dict()
     routing = {name: data.pop(name) for name in ROUTING}
     check = services.record_skills_check(
@@ -410,7 +401,7 @@ def create_check(
     summary="A resident's digital skills checks",
 )
 def list_checks(request: HttpRequest, resident_id: int):
-    resident = _live_resident(resident_id)
+    resident = live_resident(resident_id)
     items = list(queries.checks_for(resident))
     _audit_read(
         request,

@@ -7,7 +7,7 @@ with who changed it and when, and nothing is saved.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
@@ -16,9 +16,9 @@ from doorstep.plans import access, queries, services
 from doorstep.plans.models import Action, Plan
 
 from ..errors import NotFoundError
+from ..lookups import found_for, live_resident
 from ..schemas import Message as Detail
 from ..schemas import NotFound, ValidationErrors
-from .residents import _live_resident
 
 router = Router(tags=["Shared plans"])
 
@@ -143,10 +143,7 @@ class ActionUpdate(Schema):
 
 
 def _plan(request: HttpRequest, plan_id: int) -> Plan:
-    try:
-        return access.get_plan_for(request.auth, plan_id)
-    except Http404:
-        raise NotFoundError(f"There is no plan with id {plan_id}") from None
+    return found_for(access.get_plan_for, request, plan_id, "plan")
 
 
 def _staff(staff_id: int | None) -> Staff | None:
@@ -174,7 +171,7 @@ def _conflict(error: services.StaleEdit):
     description="Newest first, without their goals and actions (read a plan for those).",
 )
 def list_plans(request: HttpRequest, resident_id: int):
-    resident = _live_resident(resident_id)
+    resident = live_resident(resident_id)
     plans = list(queries.plans_for(resident.pk))
     for plan in plans[:1]:
         services.record_read(
@@ -193,7 +190,7 @@ def list_plans(request: HttpRequest, resident_id: int):
 def create_plan(
     request: HttpRequest, resident_id: int, payload: PlanCreate, response: HttpResponse
 ):
-    resident = _live_resident(resident_id)
+    resident = live_resident(resident_id)
     template = case = None
     if payload.template_id is not None:
         template = queries.template(payload.template_id)

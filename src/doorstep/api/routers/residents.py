@@ -1,17 +1,17 @@
 """Residents through the API: search, read, create, change, and the timeline."""
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import P, Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from doorstep.core import timeline
-from doorstep.residents.models import Flag, Resident
+from doorstep.residents.models import Resident
 from doorstep.residents.search import search_residents
 
 from .. import services
-from ..errors import NotFoundError
+from ..lookups import live_resident, resident_prefetches
 from ..schemas import (
     Message,
     NotFound,
@@ -25,38 +25,12 @@ from ..schemas import (
 
 router = Router(tags=["Residents"])
 
-# Merged records can be merged again; follow the chain this far at most.
-MAX_MERGE_HOPS = 10
-
-
-def _related() -> list:
-    return [
-        "phones",
-        "identifiers",
-        Prefetch("flags", queryset=Flag.objects.filter(is_active=True), to_attr="active_flags"),
-    ]
-
-
-def _live_resident(resident_id: int) -> Resident:
-    resident = Resident.objects.filter(pk=resident_id).prefetch_related(*_related()).first()
-    if resident is None:
-        raise NotFoundError(f"There is no resident with id {resident_id}")
-    if resident.merged_into_id is not None:
-        target = resident.merged_into_id
-        for _ in range(MAX_MERGE_HOPS):
-            onward = Resident.objects.filter(pk=target).values_list("merged_into", flat=True)
-            if not onward or onward[0] is None:
-                break
-            target = onward[0]
-        raise NotFoundError(
-            f"Resident {resident_id} was merged into resident {target}: use that id instead",
-            merged_into=target,
-        )
-    return resident
+# The name other routers import the lookup by; new code uses lookups.live_resident.
+_live_resident = live_resident
 
 
 def _reloaded(resident: Resident) -> Resident:
-    return Resident.objects.prefetch_related(*_related()).get(pk=resident.pk)
+    return Resident.objects.prefetch_related(*resident_prefetches()).get(pk=resident.pk)
 
 
 @router.get(
@@ -79,7 +53,7 @@ def search(
     if not query:
         return {"count": 0, "items": []}
     results = search_residents(query, limit=limit)
-    prefetch_related_objects(results, *_related())
+    prefetch_related_objects(results, *resident_prefetches())
     services.record_search(actor=request.auth, results=results, request=request)
     return {"count": len(results), "items": results}
 
@@ -105,7 +79,7 @@ def create(request: HttpRequest, payload: ResidentCreate, response: HttpResponse
     url_name="resident",
 )
 def detail(request: HttpRequest, resident_id: int):
-    resident = _live_resident(resident_id)
+    resident = live_resident(resident_id)
     services.record_view(actor=request.auth, resident=resident, request=request)
     return resident
 
@@ -120,7 +94,7 @@ def detail(request: HttpRequest, resident_id: int):
     ),
 )
 def update(request: HttpRequest, resident_id: int, payload: ResidentUpdate):
-    resident = _live_resident(resident_id)
+    resident = live_resident(resident_id)
     services.update_resident(
         actor=request.auth,
         resident=resident,
@@ -146,7 +120,7 @@ def resident_timeline(
     page: Query[int, P(ge=1)] = 1,
     per_page: Query[int, P(ge=1, le=100)] = 25,
 ):
-    resident = _live_resident(resident_id)
+    resident = live_resident(resident_id)
     kinds = [value for value in (kind or []) if value]
     known = {event_kind.slug for event_kind in timeline.kinds()}
     unknown = [value for value in kinds if value not in known]

@@ -125,7 +125,9 @@ def open_case(request, resident_pk: int):
     return render(request, "cases/officer/open_case.html", {"form": form, "resident": resident})
 
 
-def _case_form_post(request, pk: int, form_class, action, template_key: str):
+def _case_form_post(request, pk: int, form_class, action, template_key: str, done: str):
+    """Run a form posted from the case page: call `action(case, cleaned_data)` (a service),
+    then go back to the case saying `done`; a rule error shows the form again on its own page."""
     case = access.get_case_for(request.user, pk)
     form = (
         form_class(request.POST, case=case) if form_class is TaskForm else form_class(request.POST)
@@ -136,6 +138,7 @@ def _case_form_post(request, pk: int, form_class, action, template_key: str):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            messages.success(request, done)
             return redirect(case)
     return render(
         request, "cases/officer/case_form.html", {"form": form, "case": case, "title": template_key}
@@ -154,9 +157,8 @@ def add_task(request, pk: int):
             assignee=data["assignee"],
             request=request,
         )
-        messages.success(request, "Task added")
 
-    return _case_form_post(request, pk, TaskForm, action, "Add a task")
+    return _case_form_post(request, pk, TaskForm, action, "Add a task", done="Task added")
 
 
 @permission_required("cases.change_case", raise_exception=True)
@@ -166,9 +168,10 @@ def change_status(request, pk: int):
         services.change_case_status(
             actor=request.user, case=case, status=data["status"], request=request
         )
-        messages.success(request, "Status changed")
 
-    return _case_form_post(request, pk, StatusForm, action, "Change the status")
+    return _case_form_post(
+        request, pk, StatusForm, action, "Change the status", done="Status changed"
+    )
 
 
 @permission_required("cases.add_casenote", raise_exception=True)
@@ -176,9 +179,8 @@ def change_status(request, pk: int):
 def add_note(request, pk: int):
     def action(case, data):
         services.add_case_note(actor=request.user, case=case, body=data["body"], request=request)
-        messages.success(request, "Note added")
 
-    return _case_form_post(request, pk, NoteForm, action, "Add a note")
+    return _case_form_post(request, pk, NoteForm, action, "Add a note", done="Note added")
 
 
 @permission_required("cases.change_task", raise_exception=True)

@@ -74,9 +74,8 @@ def test_merging_keeps_everything_on_the_older_record(admin_client_verified, old
     newer_events = TimelineEvent.objects.filter(resident_id=newer.pk).count()
     older_events = TimelineEvent.objects.filter(resident_id=older.pk).count()
 
-    response = admin_client_verified.post(
-        reverse("residents:duplicate_review", args=[candidate.pk]), {"decision": f"keep-{older.pk}"}
-    )
+    url = reverse("residents:duplicate_review", args=[candidate.pk])
+    response = admin_client_verified.post(url, {"decision": f"keep-{older.pk}", "confirm": "yes"})
 
     assert response.status_code == 302
     assert response.url == older.get_absolute_url()
@@ -285,3 +284,18 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, older, newer):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
+
+
+def test_merging_asks_for_confirmation_showing_what_moves(admin_client_verified, older, newer):
+    candidate = pair(older, newer)
+    url = reverse("residents:duplicate_review", args=[candidate.pk])
+    response = admin_client_verified.post(url, {"decision": f"keep-{older.pk}"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"Merge record {newer.reference} into record {older.reference}?" in page
+    assert "Phone numbers" in page and "Open cases" in page
+    assert 'name="confirm" value="yes"' in page
+    newer.refresh_from_db()
+    assert newer.merged_into is None  # nothing merged before the second yes
+    candidate.refresh_from_db()
+    assert candidate.status == DuplicateCandidate.Status.OPEN

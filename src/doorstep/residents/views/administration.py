@@ -128,6 +128,17 @@ def duplicates(request):
     return render(request, "residents/officer/duplicate_list.html", {"page": page})
 
 
+def _confirm_merge(request, candidate, sides, decision: str):
+    keep_id = int(decision.removeprefix("keep-"))
+    kept = next(side for side in sides if side.resident.pk == keep_id)
+    other = next(side for side in sides if side.resident.pk != keep_id)
+    return render(
+        request,
+        "residents/officer/duplicate_confirm.html",
+        {"candidate": candidate, "decision": decision, "kept": kept, "other": other},
+    )
+
+
 @login_required
 @permission_required("residents.merge_resident", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -140,6 +151,9 @@ def duplicate_review(request, pk: int):
     form = DecisionForm(posted(request), sides=sides)
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
+        if decision != "different" and request.POST.get("confirm") != "yes":
+            # Merging cannot be undone here: show what moves and ask once more.
+            return _confirm_merge(request, candidate, sides, decision)
         try:
             if decision == "different":
                 merging.mark_not_duplicate(actor=request.user, candidate=candidate, request=request)

@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 
 from doorstep.core import roles
 from doorstep.evidence.models import DocumentType, RequestedDocument, UploadedFile
-from doorstep.messaging.models import Message
+from doorstep.messaging import sealing
+from doorstep.messaging.models import Message, OutboxEntry
 
 from ..evidence.hostile import jpeg_with_gps_and_orientation, plain_pdf
 from ..factories import PhoneFactory, ResidentFactory, StaffFactory, TeamFactory
@@ -51,7 +52,10 @@ def run_worker() -> None:
 
 
 def _link(message: Message) -> str:
-    return re.search(r"https?://\S+/evidence/d/[A-Za-z0-9_-]+/", message.body).group(0)
+    """The link as the resident's phone got it (staff only ever see it redacted)."""
+    sent = OutboxEntry.objects.filter(reference=message.reference).first()
+    received = sent.body if sent else sealing.unseal(message.sealed_body)
+    return re.search(r"https?://\S+/evidence/d/[A-Za-z0-9_-]+/", received).group(0)
 
 
 def test_documents_asked_for_uploaded_from_a_phone_and_reviewed_by_two_people(

@@ -73,7 +73,7 @@ def _review_objects(*, resident, case, team, administrator):
     }
 
 
-def _request_objects(*, resident, administrator):
+def _request_objects(*, resident, team, administrator):
     from django.utils import timezone
 
     from doorstep.evidence import services
@@ -82,7 +82,13 @@ def _request_objects(*, resident, administrator):
     sent = services.create_request(
         actor=administrator,
         resident=resident,
-        documents=[{"document_type": DocumentType.objects.get(name="Proof of address")}],
+        # Routed to the visitors' team: a request is seen only by those its documents involve.
+        documents=[
+            {
+                "document_type": DocumentType.objects.get(name="Proof of address"),
+                "reviewer_team": team,
+            }
+        ],
         due_date=timezone.localdate(),
     )
     document = sent.evidence_request.items.get()
@@ -105,7 +111,7 @@ def _request_objects(*, resident, administrator):
 def objects(*, resident, other, case, team, administrator):
     """The URL arguments this app's pages need, keyed by the names used in MATRIX."""
     found = {}
-    found.update(_request_objects(resident=resident, administrator=administrator))
+    found.update(_request_objects(resident=resident, team=team, administrator=administrator))
     found.update(
         _review_objects(resident=resident, case=case, team=team, administrator=administrator)
     )

@@ -335,7 +335,7 @@ def test_resident_agrees_the_plan(resident_client, plan):
     assert "I agree to this plan" in page
     for heading in ["What you've agreed to do", "What the council will do", "What's next"]:
         assert heading in page
-    assert "<p class=\"govuk-body-s\">Version" not in page  # an edit counter means nothing here
+    assert '<p class="govuk-body-s">Version' not in page  # an edit counter means nothing here
     response = client.post(reverse("plans:resident_agree", args=[token]), {"version": plan.version})
     assert response.url == reverse("plans:resident_confirmation", args=[token, "agreed"])
     plan.refresh_from_db()

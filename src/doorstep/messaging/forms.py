@@ -57,6 +57,16 @@ def caller_placeholders(template) -> list[str]:
     return [name for name in template.placeholders if name not in composing.STANDARD_PLACEHOLDERS]
 
 
+def date_input_fields() -> tuple[forms.CharField, forms.CharField, forms.CharField]:
+    """The day, month and year boxes of a GOV.UK date input (`_date_input.html`), all optional:
+    the form checks them together, so that one message can say what is missing."""
+    return (
+        forms.CharField(label="Day", required=False, max_length=2),
+        forms.CharField(label="Month", required=False, max_length=2),
+        forms.CharField(label="Year", required=False, max_length=4),
+    )
+
+
 class TemplateForm(forms.Form):
     name = forms.CharField(
         label="Name",
@@ -125,9 +135,7 @@ class SendForm(forms.Form):
         choices=[(NOW, "Now"), (LATER, "At a date and time")],
         error_messages={"required": "Choose when to send the text"},
     )
-    send_day = forms.CharField(label="Day", required=False, max_length=2)
-    send_month = forms.CharField(label="Month", required=False, max_length=2)
-    send_year = forms.CharField(label="Year", required=False, max_length=4)
+    send_day, send_month, send_year = date_input_fields()
     send_time = forms.CharField(
         label="Time",
         required=False,

@@ -58,8 +58,8 @@ def caller_placeholders(template) -> list[str]:
 
 
 def date_input_fields() -> tuple[forms.CharField, forms.CharField, forms.CharField]:
-    """The day, month and year boxes of a GOV.UK date input (`_date_input.html`), all optional:
-    the form checks them together, so that one message can say what is missing."""
+    """The day, month and year boxes of a GOV.UK date input (`includes/date_input.html`), all
+    optional: the form checks them together, so that one message can say what is missing."""
     return (
         forms.CharField(label="Day", required=False, max_length=2),
         forms.CharField(label="Month", required=False, max_length=2),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from doorstep.residents.models import Resident
 
 from . import cohorts, composing, rules
+from .forms import date_input_fields
 from .models import Template
 
 FILTER_PREFIX = "filter_"
@@ -89,9 +90,7 @@ class CohortForm(forms.Form):
             "invalid_choice": "Select when to send the group text",
         },
     )
-    send_day = forms.CharField(label="Day", required=False, max_length=2)
-    send_month = forms.CharField(label="Month", required=False, max_length=2)
-    send_year = forms.CharField(label="Year", required=False, max_length=4)
+    send_day, send_month, send_year = date_input_fields()
     send_time = forms.CharField(
         label="Time",
         help_text="In the 24-hour clock, like 09:30 or 14:30",

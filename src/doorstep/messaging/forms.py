@@ -57,6 +57,39 @@ def caller_placeholders(template) -> list[str]:
     return [name for name in template.placeholders if name not in composing.STANDARD_PLACEHOLDERS]
 
 
+def date_input_fields() -> tuple[forms.CharField, forms.CharField, forms.CharField]:
+    """The day, month and year boxes of a GOV.UK date input (`includes/date_input.html`), all
+    optional: the form checks them together, so that one message can say what is missing."""
+    return (
+        forms.CharField(label="Day", required=False, max_length=2),
+        forms.CharField(label="Month", required=False, max_length=2),
+        forms.CharField(label="Year", required=False, max_length=4),
+    )
+
+
+def radios(label: str, *, required: str, invalid: str) -> forms.ChoiceField:
+    """A required GOV.UK radios question; the view sets its choices. `required` is the error when
+    none is chosen, `invalid` when the answer is not one of the choices shown."""
+    return forms.ChoiceField(
+        label=label,
+        widget=forms.RadioSelect,
+        error_messages={"required": required, "invalid_choice": invalid},
+    )
+
+
+def text_box(label: str, *, noun: str, max_length: int) -> forms.CharField:
+    """A required three-line text box whose errors name what it holds ("Enter the reason")."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length,
+        error_messages={
+            "required": f"Enter the {noun}",
+            "max_length": f"The {noun} must be {max_length} characters or fewer",
+        },
+    )
+
+
 class TemplateForm(forms.Form):
     name = forms.CharField(
         label="Name",
@@ -97,13 +130,10 @@ class PreviewForm(forms.Form):
 
 
 class SendForm(forms.Form):
-    choice = forms.ChoiceField(
-        label="What do you want to send?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose a template or write your own text",
-            "invalid_choice": "Choose one of the templates shown, or write your own text",
-        },
+    choice = radios(
+        "What do you want to send?",
+        required="Choose a template or write your own text",
+        invalid="Choose one of the templates shown, or write your own text",
     )
     body = forms.CharField(
         label="Your text",
@@ -111,13 +141,10 @@ class SendForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Your name and team are added at the end",
     )
-    number = forms.ChoiceField(
-        label="Which number?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the number to send the text to",
-            "invalid_choice": "Choose one of the resident's own mobile numbers",
-        },
+    number = radios(
+        "Which number?",
+        required="Choose the number to send the text to",
+        invalid="Choose one of the resident's own mobile numbers",
     )
     when = forms.ChoiceField(
         label="When should it be sent?",
@@ -125,9 +152,7 @@ class SendForm(forms.Form):
         choices=[(NOW, "Now"), (LATER, "At a date and time")],
         error_messages={"required": "Choose when to send the text"},
     )
-    send_day = forms.CharField(label="Day", required=False, max_length=2)
-    send_month = forms.CharField(label="Month", required=False, max_length=2)
-    send_year = forms.CharField(label="Year", required=False, max_length=4)
+    send_day, send_month, send_year = date_input_fields()
     send_time = forms.CharField(
         label="Time",
         required=False,
@@ -266,23 +291,12 @@ class SendForm(forms.Form):
 
 
 class OptOutForm(forms.Form):
-    number = forms.ChoiceField(
-        label="Which number?",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the number",
-            "invalid_choice": "Choose one of the numbers shown",
-        },
+    number = radios(
+        "Which number?",
+        required="Choose the number",
+        invalid="Choose one of the numbers shown",
     )
-    reason = forms.CharField(
-        label="Reason",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=MAX_REASON_LENGTH,
-        error_messages={
-            "required": "Enter the reason",
-            "max_length": f"The reason must be {MAX_REASON_LENGTH} characters or fewer",
-        },
-    )
+    reason = text_box("Reason", noun="reason", max_length=MAX_REASON_LENGTH)
 
     def __init__(self, *args, numbers: list[str], reason_help: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -296,15 +310,7 @@ class OptOutForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label="Reply as the resident",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=MAX_REPLY_LENGTH,
-        error_messages={
-            "required": "Enter the reply",
-            "max_length": f"The reply must be {MAX_REPLY_LENGTH} characters or fewer",
-        },
-    )
+    body = text_box("Reply as the resident", noun="reply", max_length=MAX_REPLY_LENGTH)
 
 
 def new_key() -> str:

@@ -172,8 +172,13 @@ def _request_out(evidence_request: EvidenceRequest) -> dict:
     }
 
 
+def _problem_entry(loc: list, message: str) -> dict:
+    """One problem with the request, in the shape of every 422's `detail` items."""
+    return {"loc": loc, "msg": message, "type": "value_error"}
+
+
 def _problem(loc: list, message: str) -> NinjaValidationError:
-    return NinjaValidationError([{"loc": loc, "msg": message, "type": "value_error"}])
+    return NinjaValidationError([_problem_entry(loc, message)])
 
 
 def _documents_asked(payload: EvidenceRequestCreate) -> list[dict]:
@@ -184,11 +189,10 @@ def _documents_asked(payload: EvidenceRequestCreate) -> list[dict]:
         document_type = queries.document_type(item.document_type_id)
         if document_type is None:
             problems.append(
-                {
-                    "loc": [*loc, "document_type_id"],
-                    "msg": f"There is no document type with id {item.document_type_id}",
-                    "type": "value_error",
-                }
+                _problem_entry(
+                    [*loc, "document_type_id"],
+                    f"There is no document type with id {item.document_type_id}",
+                )
             )
             continue
         reviewer = team = None
@@ -196,21 +200,19 @@ def _documents_asked(payload: EvidenceRequestCreate) -> list[dict]:
             reviewer = Staff.objects.filter(pk=item.reviewer_id).first()
             if reviewer is None:
                 problems.append(
-                    {
-                        "loc": [*loc, "reviewer_id"],
-                        "msg": f"There is no member of staff with id {item.reviewer_id}",
-                        "type": "value_error",
-                    }
+                    _problem_entry(
+                        [*loc, "reviewer_id"],
+                        f"There is no member of staff with id {item.reviewer_id}",
+                    )
                 )
         if item.reviewer_team_id is not None:
             team = Team.objects.filter(pk=item.reviewer_team_id).first()
             if team is None:
                 problems.append(
-                    {
-                        "loc": [*loc, "reviewer_team_id"],
-                        "msg": f"There is no team with id {item.reviewer_team_id}",
-                        "type": "value_error",
-                    }
+                    _problem_entry(
+                        [*loc, "reviewer_team_id"],
+                        f"There is no team with id {item.reviewer_team_id}",
+                    )
                 )
         asked.append(
             {

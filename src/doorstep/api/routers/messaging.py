@@ -85,6 +85,11 @@ def _validation_error(error: DjangoValidationError, field: str | None = None):
     )
 
 
+def _problem(loc: list, message: str) -> NinjaValidationError:
+    """A 422 about one place in the request, as every other problem is reported."""
+    return NinjaValidationError([{"loc": loc, "msg": message, "type": "value_error"}])
+
+
 def _record_read(request: HttpRequest, *, resident_id: int | None, detail: str, object_id=""):
     messaging.record_view(
         actor=request.auth,
@@ -115,37 +120,19 @@ def send(request: HttpRequest, resident_id: int, payload: MessageCreate, respons
         if earlier is not None:
             return Status(200, earlier)
     if payload.body and payload.template_id:
-        raise NinjaValidationError(
-            [
-                {
-                    "loc": ["body"],
-                    "msg": "Send either body or template_id, not both",
-                    "type": "value_error",
-                }
-            ]
-        )
+        raise _problem(["body"], "Send either body or template_id, not both")
     template = None
     if payload.template_id is not None:
         template = queries.active_template(payload.template_id)
         if template is None:
-            raise NinjaValidationError(
-                [
-                    {
-                        "loc": ["body", "template_id"],
-                        "msg": f"There is no template in use with id {payload.template_id}",
-                        "type": "value_error",
-                    }
-                ]
+            raise _problem(
+                ["body", "template_id"],
+                f"There is no template in use with id {payload.template_id}",
             )
     if payload.send_after is not None and payload.send_after.tzinfo is None:
-        raise NinjaValidationError(
-            [
-                {
-                    "loc": ["body", "send_after"],
-                    "msg": "Give send_after with a time zone, like 2026-11-23T10:00:00+00:00",
-                    "type": "value_error",
-                }
-            ]
+        raise _problem(
+            ["body", "send_after"],
+            "Give send_after with a time zone, like 2026-11-23T10:00:00+00:00",
         )
     try:
         message = messaging.send_message(

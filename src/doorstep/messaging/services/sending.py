@@ -181,14 +181,8 @@ def schedule_nudge(
 @transaction.atomic
 def cancel_nudges(*, condition: str) -> int:
     """Drop every reminder still waiting on this condition (call it when the condition is met)."""
-    return Message.objects.filter(
-        condition=condition, status=Message.Status.QUEUED, kind=Message.Kind.NUDGE
-    ).update(
-        status=Message.Status.CANCELLED,
-        sealed_body="",
-        completed_at=timezone.now(),
-        error="No longer needed: " + nudges.describe(condition),
-    )
+    waiting = _waiting_nudges().filter(condition=condition)
+    return _cancel(waiting, "No longer needed: " + nudges.describe(condition))
 
 
 @transaction.atomic
@@ -196,17 +190,26 @@ def cancel_nudges_matching(*, prefix: str, contains: str = "", keep=()) -> list[
     """Drop the reminders still waiting whose condition starts with `prefix` (and holds
     `contains`), except those in `keep`; returns their conditions. For a caller whose
     reminders cover several things, rewritten when one of them changes."""
-    waiting = Message.objects.filter(
-        condition__startswith=prefix,
-        condition__contains=contains,
-        status=Message.Status.QUEUED,
-        kind=Message.Kind.NUDGE,
-    ).exclude(condition__in=list(keep))
+    waiting = (
+        _waiting_nudges()
+        .filter(condition__startswith=prefix, condition__contains=contains)
+        .exclude(condition__in=list(keep))
+    )
     conditions = list(waiting.values_list("condition", flat=True))
-    waiting.update(
+    _cancel(waiting, "No longer needed: replaced by a newer reminder")
+    return conditions
+
+
+def _waiting_nudges():
+    """Reminders still queued, not yet sent."""
+    return Message.objects.filter(status=Message.Status.QUEUED, kind=Message.Kind.NUDGE)
+
+
+def _cancel(waiting, error: str) -> int:
+    """Mark these queued texts as not sent, with `error` saying why; forget their secrets."""
+    return waiting.update(
         status=Message.Status.CANCELLED,
         sealed_body="",
         completed_at=timezone.now(),
-        error="No longer needed: replaced by a newer reminder",
+        error=error,
     )
-    return conditions

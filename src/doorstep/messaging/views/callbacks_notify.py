@@ -11,13 +11,11 @@ import json
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from .. import services
 from ..providers import notify
+from .callback_view import provider_callback
 
 log = logging.getLogger(__name__)
 
@@ -47,27 +45,27 @@ def _bad_request(message: str) -> HttpResponse:
     return JsonResponse({"error": message}, status=400)
 
 
-def _payload(request: HttpRequest) -> tuple[object, HttpResponse | None]:
-    """The JSON Notify posted, or the response refusing the request."""
+def _read(request: HttpRequest, parse) -> tuple[object, object, HttpResponse | None]:
+    """Check the token, read the JSON Notify posted and `parse` it with the provider.
+
+    Returns (payload, parsed, None), or (None, None, the response refusing the request).
+    """
     if not _has_token(request):
-        return None, _refused()
+        return None, None, _refused()
     payload = _read_json(request)
     if payload is None:
-        return None, _bad_request("The body must be JSON")
-    return payload, None
+        return None, None, _bad_request("The body must be JSON")
+    try:
+        return payload, parse(payload), None
+    except ValueError as error:
+        return None, None, _bad_request(str(error))
 
 
-@csrf_exempt
-@login_not_required
-@require_POST
+@provider_callback
 def delivery_receipt(request: HttpRequest) -> HttpResponse:
-    payload, refusal = _payload(request)
+    payload, update, refusal = _read(request, notify.delivery_receipt)
     if refusal is not None:
         return refusal
-    try:
-        update = notify.delivery_receipt(payload)
-    except ValueError as error:
-        return _bad_request(str(error))
     if update is None:
         log.info("Ignored Notify status %r for %s", payload.get("status"), payload.get("id"))
     else:
@@ -75,16 +73,10 @@ def delivery_receipt(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=200)
 
 
-@csrf_exempt
-@login_not_required
-@require_POST
+@provider_callback
 def received_text(request: HttpRequest) -> HttpResponse:
-    payload, refusal = _payload(request)
+    _, inbound, refusal = _read(request, notify.received_text)
     if refusal is not None:
         return refusal
-    try:
-        inbound = notify.received_text(payload)
-    except ValueError as error:
-        return _bad_request(str(error))
     services.receive_message(provider_name=notify.NotifyProvider.name, inbound=inbound)
     return HttpResponse(status=200)

@@ -14,15 +14,13 @@ that does not move forward and a text they already hold (by its MessageSid).
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from .. import services
 from ..providers import twilio as twilio_provider
+from .callback_view import provider_callback
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +45,7 @@ def _refused(request: HttpRequest) -> HttpResponse:
     )
 
 
-@csrf_exempt
-@login_not_required
-@require_POST
+@provider_callback
 def status(request: HttpRequest) -> HttpResponse:
     if not _is_signed_by_twilio(request):
         return _refused(request)
@@ -68,9 +64,7 @@ def status(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@csrf_exempt
-@login_not_required
-@require_POST
+@provider_callback
 def inbound(request: HttpRequest) -> HttpResponse:
     if not _is_signed_by_twilio(request):
         return _refused(request)

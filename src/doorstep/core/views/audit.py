@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import render
 
 from ..models import AuditEvent, Staff
@@ -24,9 +25,17 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Two people can share a name: the e-mail address tells them apart.
+        # Two people can share a name: then the e-mail address tells them apart.
+        shared = set(
+            Staff.objects.values("full_name")
+            .annotate(people=Count("id"))
+            .filter(people__gt=1)
+            .values_list("full_name", flat=True)
+        )
         self.fields["staff"].label_from_instance = lambda staff: (
-            f"{staff.full_name} ({staff.email})" if staff.full_name else staff.email
+            f"{staff.full_name} ({staff.email})"
+            if staff.full_name in shared
+            else staff.full_name or staff.email
         )
 
     date_from = forms.DateField(

@@ -55,7 +55,8 @@ COMPLETES = {
 BACK_OFFICE = [("phone", 50), ("paper", 20), ("face_to_face", 30)]
 DOCUMENT_TYPES = ["proof_of_address", "proof_of_income", "photo_id", "bank_statement", "tenancy"]
 LEVELS = [("standard", 50), ("supported", 30), ("intensive", 15), ("urgent", 5)]
-HOUR = 3600
+# What a year's survey invitation is about: a transaction of the demo history, by number.
+DEMO_TRANSACTION = "reporting.demo_transaction"
 DAY = 86400
 
 
@@ -266,12 +267,14 @@ def build_history(*, seed: int, team_ids: list[int | None], residents: int, now)
 
 def _write_answers(h: History) -> int:
     """Answered invitations for the year, each with its survey.answered event."""
+    # Numbered on from any earlier demo year, so seeding again adds another.
+    first = SurveyInvitation.objects.filter(object_type=DEMO_TRANSACTION).count()
     invitations = [
         SurveyInvitation(
             token_hash=tokens.hash_token(tokens.new_token(24)),
             service=service,
-            object_type="reporting.demo_transaction",
-            object_id=f"{h.rng.getrandbits(64):x}",
+            object_type=DEMO_TRANSACTION,
+            object_id=str(first + number),
             team_id=team,
             created_at=answered_at - datetime.timedelta(hours=1),
             expires_at=answered_at + survey.LIFETIME,
@@ -280,7 +283,7 @@ def _write_answers(h: History) -> int:
             answered_at=answered_at,
             answer=answer,
         )
-        for answered_at, answer, team, service, channel in h.answers
+        for number, (answered_at, answer, team, service, channel) in enumerate(h.answers, 1)
     ]
     # bulk_create sets each invitation's primary key (SQLite, PostgreSQL), so events point at it.
     SurveyInvitation.objects.bulk_create(invitations, batch_size=1000)

@@ -383,10 +383,70 @@ PLAN_RESIDENT_SESSION_MINUTES = int(os.environ.get("PLAN_RESIDENT_SESSION_MINUTE
 PLAN_LINK_GUESS_LIMIT = int(os.environ.get("PLAN_LINK_GUESS_LIMIT", "20"))
 PLAN_REMINDER_DAYS_BEFORE = int(os.environ.get("PLAN_REMINDER_DAYS_BEFORE", "2"))
 
+# Logging: the console keeps to what a person running Doorstep needs. LOG_LEVEL (default INFO)
+# is the level of Doorstep's own messages. Busy libraries speak from WARNING (the task worker
+# sets its loggers to INFO itself, so the console handler filters them too); django.request only
+# for errors, as a 403 or 404 is an answer, not a fault; and messages that come up in normal
+# running, such as a delivery receipt arriving twice, are DEBUG. LOG_LEVEL=DEBUG shows all.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+_DEBUG, _WARNING = 10, 30  # logging.DEBUG, logging.WARNING: the numbers the records carry
+_EVERYTHING = LOG_LEVEL == "DEBUG"
+QUIET_LOGGERS = (
+    "asyncio",
+    "axes",
+    "boto3",
+    "botocore",
+    "django_tasks",
+    "django_tasks_db",
+    "django_tasks_rq",
+    "PIL",
+    "rq",
+    "s3transfer",
+    "twilio",
+    "urllib3",
+)
+# (logger, start of the message) of routine messages, shown only at DEBUG.
+ROUTINE_MESSAGES = (("doorstep.messaging.receipts", "Ignored status"),)
+
+
+def _quiet_libraries():
+    def keep(record) -> bool:
+        if record.levelno >= _WARNING or _EVERYTHING:
+            return True
+        name = record.name
+        return not any(name == quiet or name.startswith(f"{quiet}.") for quiet in QUIET_LOGGERS)
+
+    return keep
+
+
+def _routine_as_debug():
+    def demote(record) -> bool:
+        for name, start in ROUTINE_MESSAGES:
+            if record.name == name and str(record.msg).startswith(start):
+                record.levelno, record.levelname = _DEBUG, "DEBUG"
+        return True
+
+    return demote
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {
+        "quiet_libraries": {"()": _quiet_libraries},
+        "routine_as_debug": {"()": _routine_as_debug},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "level": LOG_LEVEL,
+            "filters": ["quiet_libraries"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        **{name: {"level": "DEBUG" if _EVERYTHING else "WARNING"} for name in QUIET_LOGGERS},
+        "django.request": {"level": "DEBUG" if _EVERYTHING else "ERROR"},
+        **{name: {"filters": ["routine_as_debug"]} for name, _start in ROUTINE_MESSAGES},
+    },
 }

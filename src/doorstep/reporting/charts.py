@@ -10,6 +10,9 @@ HEIGHT = 260
 TOP = 30
 BOTTOM = 46
 SIDE = 12
+# The GOV.UK Frontend font stack, as its stylesheet gives it: SVG text does not take the page's
+# font from a parent that sets none, and would fall back to the browser's serif.
+FONT_FAMILY = "'GDS Transport', arial, sans-serif"
 
 
 @dataclass
@@ -58,4 +61,5 @@ def bar_chart(unit: str, labels: list[str], values: list[float | None]) -> dict:
         "baseline": TOP + plot_height,
         "period_y": TOP + plot_height + 20,
         "bars": bars,
+        "font_family": FONT_FAMILY,
     }

@@ -1,10 +1,14 @@
 import random
 import time
 
+from django.core import mail
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from doorstep.demo import services
 from doorstep.residents.models import Resident
+
+LOCAL_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -36,6 +40,18 @@ class Command(BaseCommand):
     def handle(self, *args, residents: int, seed: int | None, if_empty: bool, **options):
         if residents < 0:
             raise CommandError("--residents must be 0 or more")
+        # The demo's staff and Digital Friends are made up: the e-mails seeding would send them
+        # (invitations, reply alerts) are kept in memory, not printed or sent.
+        with override_settings(EMAIL_BACKEND=LOCAL_EMAIL):
+            kept_before = len(getattr(mail, "outbox", []))
+            self._seed(residents=residents, seed=seed, if_empty=if_empty)
+            kept = len(getattr(mail, "outbox", [])) - kept_before
+        if kept:
+            self.stdout.write(f"  {kept:,} e-mails to demo staff and Digital Friends not sent")
+        # Last, so the accounts are what is on screen when seeding ends.
+        self._accounts()
+
+    def _seed(self, *, residents: int, seed: int | None, if_empty: bool) -> None:
         started = time.perf_counter()
         staff = services.ensure_demo_staff()
         if if_empty and Resident.objects.exists():
@@ -47,7 +63,6 @@ class Command(BaseCommand):
             self._report(result, time.perf_counter() - started)
             for summary in services.seed_capabilities(seed=seed, staff=staff, newest=residents):
                 self.stdout.write(summary)
-        self._accounts()
 
     def _report(self, result: services.SeedResult, seconds: float) -> None:
         people, work = result.people, result.work

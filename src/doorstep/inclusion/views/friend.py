@@ -1,5 +1,6 @@
-"""A Digital Friend's own pages: the people matched to them (name, contact and the request,
-nothing else from the resident's record), accepting, and logging sessions."""
+"""A Digital Friend's own pages: the people matched to them (name and the request, contact
+while the match is accepted and active, nothing else from the resident's record), accepting,
+and logging sessions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -51,6 +52,7 @@ def learner(request, pk: int):
     context = {
         "match": match,
         "help_request": help_request,
+        "show_contact": access.can_see_learner_contact(request.user, match),
         "form": form,
         "slots": skills.labels(help_request.availability, skills.SLOTS),
         "sessions": queries.sessions_of(match),

@@ -17,13 +17,18 @@ LOG = access.LOG_SESSION
 
 @permission_required(LOG, raise_exception=True)
 def my_learners(request):
+    matches = list(queries.matches_for_friend(request.user))
+    services.record_list_view(
+        actor=request.user,
+        resident_ids=[match.help_request.resident_id for match in matches],
+        object_type="help_request",
+        detail="Digital Friend's learners list",
+        request=request,
+    )
     return render(
         request,
         "inclusion/friend/learners.html",
-        {
-            "friend": queries.friend_for(request.user),
-            "matches": list(queries.matches_for_friend(request.user)),
-        },
+        {"friend": queries.friend_for(request.user), "matches": matches},
     )
 
 

@@ -11,6 +11,7 @@ trap 'kill 0 2>/dev/null' EXIT INT TERM
 .venv/bin/python manage.py db_worker --queue-name default --interval 1 --no-reload &
 .venv/bin/python manage.py messaging_sweep --loop 15 &
 .venv/bin/python manage.py evidence_sweep --loop 15 &
+.venv/bin/python manage.py residents_sweep --loop 15 &
 echo "Doorstep is running on http://127.0.0.1:${PORT:-8000} (Ctrl-C to stop)"
 PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}" .venv/bin/gunicorn doorstep.wsgi \
     --bind "127.0.0.1:${PORT:-8000}" --workers 2 --threads 8 --timeout 180 --log-level warning

@@ -313,6 +313,9 @@ SMS_INBOX_HOURS = os.environ.get("SMS_INBOX_HOURS", "Mon-Fri 09:00-17:00")
 SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "- {first_name}, {team}")
 # A send interrupted this long ago (worker killed, timeout) is retried, after asking the provider
 # whether it got through; a queued text overdue this long lost its task and is sent by the sweep.
+# Background work (a resident import) holds a lease it renews while it runs; a lease this old
+# means its worker died, and the check-ups (run every 15 seconds) queue the work again.
+WORK_LEASE_SECONDS = float(os.environ.get("WORK_LEASE_SECONDS", "45"))
 SMS_SEND_LEASE_SECONDS = float(os.environ.get("SMS_SEND_LEASE_SECONDS", "120"))
 SMS_LOST_TASK_SECONDS = float(os.environ.get("SMS_LOST_TASK_SECONDS", "300"))
 # How long the outbox waits before saying a text was delivered (the demo's "moment").

@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trap 'kill 0 2>/dev/null' EXIT INT TERM
-.venv/bin/python manage.py db_worker --queue-name default --interval 1 --no-reload &
+.venv/bin/python manage.py task_worker --queue-name default --interval 1 --no-reload &
+.venv/bin/python manage.py recover_tasks --loop 15 &
 .venv/bin/python manage.py messaging_sweep --loop 15 &
 .venv/bin/python manage.py evidence_sweep --loop 15 &
 .venv/bin/python manage.py residents_sweep --loop 15 &

@@ -316,8 +316,10 @@ SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "- {first_name}, {team}")
 # Background work (a resident import) holds a lease it renews while it runs; a lease this old
 # means its worker died, and the check-ups (run every 15 seconds) queue the work again.
 WORK_LEASE_SECONDS = float(os.environ.get("WORK_LEASE_SECONDS", "45"))
-SMS_SEND_LEASE_SECONDS = float(os.environ.get("SMS_SEND_LEASE_SECONDS", "120"))
-SMS_LOST_TASK_SECONDS = float(os.environ.get("SMS_LOST_TASK_SECONDS", "300"))
+# A send waits at most 10 seconds for the provider, so a 45-second lease is not taken from a
+# live worker; a group text's dispatch renews it with each text it starts.
+SMS_SEND_LEASE_SECONDS = float(os.environ.get("SMS_SEND_LEASE_SECONDS", "45"))
+SMS_LOST_TASK_SECONDS = float(os.environ.get("SMS_LOST_TASK_SECONDS", "45"))
 # How long the outbox waits before saying a text was delivered (the demo's "moment").
 SMS_OUTBOX_DELIVERY_SECONDS = float(os.environ.get("SMS_OUTBOX_DELIVERY_SECONDS", "3"))
 

@@ -109,6 +109,14 @@ job = ImportJob.objects.get(pk=int(sys.argv[1]))
 print(job.status, job.processed_rows, job.created_count, Resident.objects.count())
 """
 
+RUNNING_TASK_ROWS = """
+import django
+django.setup()
+from django_tasks_db.models import DBTaskResult
+print(DBTaskResult.objects.filter(status="RUNNING").count(),
+      DBTaskResult.objects.filter(exception_class_path__endswith="WorkerLost").count())
+"""
+
 
 @pytest.fixture
 def site(tmp_path):
@@ -165,8 +173,10 @@ def test_an_import_whose_worker_is_killed_finishes(site, tmp_path):
     source = tmp_path / "big.csv"
     source.write_text(csv_text(*_rows(rows)))
     job_id = int(_python(env, START_IMPORT, source, rows))
-    worker = _start(env, "db_worker", "--queue-name", "default", "--interval", "0.2", "--no-reload")
-    sweep = None
+    worker = _start(
+        env, "task_worker", "--queue-name", "default", "--interval", "0.2", "--no-reload"
+    )
+    sweep = recover = None
     try:
         _python(
             env,
@@ -180,12 +190,18 @@ def test_an_import_whose_worker_is_killed_finishes(site, tmp_path):
         interrupted = _python(env, READ_JOB, job_id).split()
         assert interrupted[0] == "running" and int(interrupted[1]) < rows, interrupted
         worker = _start(
-            env, "db_worker", "--queue-name", "default", "--interval", "0.2", "--no-reload"
+            env, "task_worker", "--queue-name", "default", "--interval", "0.2", "--no-reload"
         )
         sweep = _start(env, "residents_sweep", "--loop", "2")
+        recover = _start(env, "recover_tasks", "--loop", "2")
         state = _wait_for(env, job_id, lambda s: s[0] in ("done", "failed"))
+        deadline = time.monotonic() + 60
+        while _python(env, RUNNING_TASK_ROWS) != "0 1" and time.monotonic() < deadline:
+            time.sleep(0.5)
+        # The row the killed worker had taken is failed with the reason, none is left running.
+        assert _python(env, RUNNING_TASK_ROWS) == "0 1"
     finally:
-        for process in (worker, sweep):
+        for process in (worker, sweep, recover):
             if process is not None and process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)

@@ -1,6 +1,7 @@
 """The regular check-up that keeps texts moving when a task, a callback or a worker went missing.
 
-Run every minute by `manage.py messaging_sweep --loop` (or cron). Each step is safe to repeat.
+Run every 15 seconds by `manage.py messaging_sweep --loop` (scripts/run.sh; or cron each minute).
+Each step is safe to repeat.
 """
 
 import logging
@@ -37,16 +38,31 @@ class SweepReport:
         )
 
 
+def _cohorts_being_sent(outbound, now: datetime):
+    """Group texts whose dispatch task is alive: it started a text within the send lease (each
+    text it sends renews that). Their overdue texts are its to send at the provider's pace; once
+    it dies, they are the sweep's within a lease."""
+    return (
+        outbound.filter(cohort_id__isnull=False, sending_at__gte=now - services.send_lease())
+        .values("cohort_id")
+        .distinct()
+    )
+
+
 def sweep(now: datetime | None = None, provider=None) -> SweepReport:
     now = now or timezone.now()
     provider = provider or get_provider()
     report = SweepReport()
     outbound = Message.objects.filter(direction=Message.Direction.OUTBOUND)
 
-    lost = outbound.filter(
-        status=Message.Status.QUEUED,
-        send_after__lt=now - timedelta(seconds=settings.SMS_LOST_TASK_SECONDS),
-    ).values_list("pk", flat=True)[:BATCH]
+    lost = (
+        outbound.filter(
+            status=Message.Status.QUEUED,
+            send_after__lt=now - timedelta(seconds=settings.SMS_LOST_TASK_SECONDS),
+        )
+        .exclude(cohort_id__in=_cohorts_being_sent(outbound, now))
+        .values_list("pk", flat=True)[:BATCH]
+    )
     for message_id in list(lost):
         if services.deliver_message(message_id, provider=provider).result == "sent":
             report.resent += 1

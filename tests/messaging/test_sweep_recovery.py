@@ -8,12 +8,18 @@ from django.utils import timezone
 
 from doorstep import settings as defaults
 from doorstep.messaging import services
+from doorstep.messaging import sweep as sweeping
 from doorstep.messaging.models import Cohort, Message
 from doorstep.messaging.sweep import sweep
 
 pytestmark = pytest.mark.django_db
 
 SWEEP_EVERY = 15  # scripts/run.sh
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sweep(monkeypatch):
+    monkeypatch.setattr(sweeping, "_taken_over", set())
 
 
 @pytest.fixture
@@ -53,3 +59,8 @@ def test_a_group_text_still_being_sent_is_left_to_its_dispatch(settings, group_t
     assert sweep().resent == 0
     texts[1].refresh_from_db()
     assert texts[1].status == Message.Status.QUEUED
+    # Once the dispatch has been quiet for a lease, the sweep sends what it left.
+    later = timezone.now() + timedelta(seconds=defaults.SMS_SEND_LEASE_SECONDS + 1)
+    assert sweep(now=later).resent == 1
+    texts[1].refresh_from_db()
+    assert texts[1].status in {Message.Status.SENT, Message.Status.DELIVERED}

@@ -142,11 +142,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # One writer at a time: every transaction takes the write lock when it begins (IMMEDIATE),
+    # so none fails half way, and a writer waits its turn for up to SQLITE_BUSY_TIMEOUT
+    # seconds. The wait must outlast a burst (200 simultaneous API writes queue for well over
+    # the old 5 seconds on a small machine): a wait costs a slower answer, a timeout a lost write.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-        ),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "120")),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -310,8 +313,13 @@ SMS_INBOX_HOURS = os.environ.get("SMS_INBOX_HOURS", "Mon-Fri 09:00-17:00")
 SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "- {first_name}, {team}")
 # A send interrupted this long ago (worker killed, timeout) is retried, after asking the provider
 # whether it got through; a queued text overdue this long lost its task and is sent by the sweep.
-SMS_SEND_LEASE_SECONDS = float(os.environ.get("SMS_SEND_LEASE_SECONDS", "120"))
-SMS_LOST_TASK_SECONDS = float(os.environ.get("SMS_LOST_TASK_SECONDS", "300"))
+# Background work (a resident import) holds a lease it renews while it runs; a lease this old
+# means its worker died, and the check-ups (run every 15 seconds) queue the work again.
+WORK_LEASE_SECONDS = float(os.environ.get("WORK_LEASE_SECONDS", "45"))
+# A send waits at most 10 seconds for the provider, so a 45-second lease is not taken from a
+# live worker; a group text's dispatch renews it with each text it starts.
+SMS_SEND_LEASE_SECONDS = float(os.environ.get("SMS_SEND_LEASE_SECONDS", "45"))
+SMS_LOST_TASK_SECONDS = float(os.environ.get("SMS_LOST_TASK_SECONDS", "45"))
 # How long the outbox waits before saying a text was delivered (the demo's "moment").
 SMS_OUTBOX_DELIVERY_SECONDS = float(os.environ.get("SMS_OUTBOX_DELIVERY_SECONDS", "3"))
 

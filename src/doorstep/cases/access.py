@@ -1,11 +1,16 @@
 """Who may see or change a case or a task.
 
 Today every role that may view cases sees every case; each change needs its own permission.
+A case links its team (and owner) to the resident, and that link opens need-to-know details
+elsewhere (vulnerability assessments), so an officer opens cases only for their own teams; team
+leaders and administrators, who route work between teams, may open one for any team.
 Reassigning needs `reassign_work` (team leaders and administrators), and a case is reassigned
 only within the actor's own teams unless they manage staff. Views, the API and tasks ask here.
 """
 
 from django.http import Http404
+
+from doorstep.core.models import Team
 
 from .models import Case, Task
 
@@ -20,6 +25,26 @@ def can_view_case(actor, case: Case | None = None) -> bool:
 
 def can_open_case(actor, resident=None) -> bool:
     return _has(actor, "cases.add_case") and (resident is None or resident.merged_into_id is None)
+
+
+def _opens_for_any_team(actor) -> bool:
+    return _has(actor, "cases.reassign_work") or _has(actor, "core.manage_staff")
+
+
+def can_open_case_for_team(actor, team: Team, resident=None) -> bool:
+    """Open a case worked by this team: officers for their own teams only."""
+    if not can_open_case(actor, resident):
+        return False
+    return _opens_for_any_team(actor) or actor.teams.filter(pk=team.pk).exists()
+
+
+def teams_to_open_cases_for(actor):
+    """The teams the actor may choose when opening a case."""
+    if not can_open_case(actor):
+        return Team.objects.none()
+    if _opens_for_any_team(actor):
+        return Team.objects.all()
+    return Team.objects.filter(pk__in=actor.teams.values("pk"))
 
 
 def can_change_case(actor, case: Case) -> bool:

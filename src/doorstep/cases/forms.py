@@ -28,6 +28,10 @@ class OpenCaseForm(GovukForm):
         error_messages={"invalid": "The due date must be a real date, like 2026-12-01"},
     )
 
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
 
 class TaskForm(GovukForm):
     submit_label = "Add task"

@@ -74,6 +74,8 @@ def open_case(
 ) -> Case:
     if owner is not None and not owner.teams.filter(pk=team.pk).exists():
         raise ValidationError({"owner": ["The owner must be a member of the case's team"]})
+    if not access.can_open_case_for_team(actor, team, resident):
+        raise PermissionDenied("Officers open cases only for their own teams")
     case = Case.objects.create(
         resident=resident,
         case_type=case_type,

@@ -3,7 +3,7 @@
 Each task takes ids and runs one action (processing.py, retention.py), both
 safe to run twice and to be killed at any point. When clamd cannot be reached a file is tried
 again a little later; a file stuck in "received" (its task lost with a worker) is queued again
-by `requeue_stuck_uploads`, run by `manage.py evidence_sweep`.
+by `requeue_stuck_uploads`, run every 15 seconds by `manage.py evidence_sweep --loop`.
 """
 
 from datetime import datetime, timedelta
@@ -15,9 +15,14 @@ from . import processing, queries, retention
 
 # When clamd cannot be reached, try again after this long (and the sweep catches the rest).
 SCAN_RETRY_AFTER = timedelta(minutes=5)
-# A "received" file untouched this long lost its task: the sweep queues it again.
-STUCK_AFTER = timedelta(minutes=10)
+# A "received" file this old lost its task (its worker died, or the queue lost it): the sweep,
+# run every 15 seconds, queues it again, at most once a STUCK_AFTER per file, so a file
+# waiting behind a long queue is not queued over and over. A second run of a file is harmless
+# (processing.py), so a slow check running meanwhile loses nothing.
+STUCK_AFTER = timedelta(seconds=45)
 BATCH = 200
+# When this sweep process last queued each stuck file again.
+_requeued: dict[int, datetime] = {}
 
 
 def enqueue_processing(file_id: int, run_after: datetime | None = None) -> None:
@@ -41,12 +46,23 @@ def process_file(file_id: int) -> str:
     return outcome
 
 
+def _queued_lately(file_id: int, now: datetime) -> bool:
+    last = _requeued.get(file_id)
+    return last is not None and now - STUCK_AFTER < last <= now
+
+
 def requeue_stuck_uploads(now: datetime | None = None) -> int:
-    """Queue again every file still "received" long after it arrived (its task was lost)."""
-    stuck = queries.stuck_upload_ids(now or timezone.now(), older_than=STUCK_AFTER, limit=BATCH)
-    for file_id in stuck:
+    """Queue again every file still "received" long after it arrived (its task was lost),
+    unless this sweep queued it again within the last STUCK_AFTER."""
+    now = now or timezone.now()
+    stuck = queries.stuck_upload_ids(now, older_than=STUCK_AFTER, limit=BATCH)
+    for file_id in set(_requeued) - set(stuck):
+        del _requeued[file_id]  # checked since, or removed
+    due = [file_id for file_id in stuck if not _queued_lately(file_id, now)]
+    for file_id in due:
         enqueue_processing(file_id)
-    return len(stuck)
+        _requeued[file_id] = now
+    return len(due)
 
 
 @task()

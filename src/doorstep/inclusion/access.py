@@ -6,7 +6,9 @@
   Friends' records, requests or matches.
 - A Digital Friend sees their own record and only the matches offered to them (a declined
   offer is no longer theirs), with the learner's request and the sessions of each: the
-  learner's name, contact and goal, nothing else from the resident's record.
+  learner's name and goal, nothing else from the resident's record. The learner's phone and
+  e-mail only while the match is accepted and active: not while it is only offered, nor once
+  it has ended, the request is closed or the Friend is paused.
 - An integration's API token sees what the API serves.
 
 `get_<thing>_for(actor, pk)` raises Http404 when the thing is missing or the actor may not see
@@ -117,6 +119,18 @@ def get_own_match_for(actor, pk: int) -> Match:
     if match is None:
         raise PermissionDenied
     return match
+
+
+def can_see_learner_contact(actor, match: Match) -> bool:
+    """The learner's phone and e-mail: coordinators, and the Friend of an accepted, active match."""
+    if is_coordinator(actor):
+        return True
+    return (
+        _is_friend_of(actor, match)
+        and match.status == Match.Status.ACCEPTED
+        and match.friend.status == DigitalFriend.Status.APPROVED
+        and match.help_request.status != HelpRequest.Status.CLOSED
+    )
 
 
 def can_log_session(actor, match: Match) -> bool:

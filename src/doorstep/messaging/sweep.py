@@ -1,6 +1,7 @@
 """The regular check-up that keeps texts moving when a task, a callback or a worker went missing.
 
-Run every minute by `manage.py messaging_sweep --loop` (or cron). Each step is safe to repeat.
+Run every 15 seconds by `manage.py messaging_sweep --loop` (scripts/run.sh; or cron each minute).
+Each step is safe to repeat.
 """
 
 import logging
@@ -37,17 +38,40 @@ class SweepReport:
         )
 
 
+# Group texts this sweep process took over from a dead dispatch: its own sends renew the
+# cohort's "sending" times, which must not make it look alive again.
+_taken_over: set[int] = set()
+
+
+def _cohorts_being_sent(outbound, now: datetime) -> set[int]:
+    """Group texts whose dispatch task is alive: it started a text within the send lease (each
+    text it sends renews that). Their overdue texts are its to send at the provider's pace; once
+    it dies, they are the sweep's within a lease."""
+    recent = set(
+        outbound.filter(
+            cohort_id__isnull=False, sending_at__gte=now - services.send_lease()
+        ).values_list("cohort_id", flat=True)
+    )
+    return recent - _taken_over
+
+
 def sweep(now: datetime | None = None, provider=None) -> SweepReport:
     now = now or timezone.now()
     provider = provider or get_provider()
     report = SweepReport()
     outbound = Message.objects.filter(direction=Message.Direction.OUTBOUND)
 
-    lost = outbound.filter(
-        status=Message.Status.QUEUED,
-        send_after__lt=now - timedelta(seconds=settings.SMS_LOST_TASK_SECONDS),
-    ).values_list("pk", flat=True)[:BATCH]
-    for message_id in list(lost):
+    lost = (
+        outbound.filter(
+            status=Message.Status.QUEUED,
+            send_after__lt=now - timedelta(seconds=settings.SMS_LOST_TASK_SECONDS),
+        )
+        .exclude(cohort_id__in=_cohorts_being_sent(outbound, now))
+        .values_list("pk", "cohort_id")[:BATCH]
+    )
+    lost = list(lost)
+    _taken_over.update(cohort_id for _, cohort_id in lost if cohort_id)
+    for message_id, _ in lost:
         if services.deliver_message(message_id, provider=provider).result == "sent":
             report.resent += 1
 

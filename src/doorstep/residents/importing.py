@@ -12,12 +12,16 @@ transaction, so a bad row is reported and never leaves a half-written resident. 
 Blank cells never clear data that is already held. Re-importing a file changes nothing.
 """
 
+import dataclasses
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from doorstep.core import audit
@@ -61,6 +65,7 @@ __all__ = [
     "import_rows",
     "parse_csv",
     "report_rows",
+    "release_interrupted_imports",
     "run_import_job",
     "write_report",
 ]
@@ -191,10 +196,15 @@ def import_rows(
     source: str,
     actor,
     on_progress: Callable[[ImportSummary], None] | None = None,
+    resume: ImportSummary | None = None,
 ) -> ImportSummary:
-    """Import every row; on_progress is called after each row with the running totals."""
-    summary = ImportSummary(total=len(parsed.rows))
-    for row_number, row in parsed.rows:
+    """Import every row; on_progress is called after each row with the running totals.
+
+    `resume` carries on an interrupted import from the totals it saved: the rows it counted as
+    done are skipped (a row done after the last save runs again, which changes nothing)."""
+    summary = dataclasses.replace(resume) if resume else ImportSummary()
+    summary.total = len(parsed.rows)
+    for row_number, row in parsed.rows[summary.processed :]:
         try:
             outcome, flagged = import_row(row_number, row, source=source, actor=actor)
         except RowRejected as rejected:
@@ -212,32 +222,80 @@ def import_rows(
 # --- Import jobs (the upload page and its background task) ----------------------------------
 
 
-def run_import_job(*, job_id: int) -> None:
-    """The background task's work. Safe to run twice: only a waiting job is started."""
+def lease() -> timedelta:
+    return timedelta(seconds=settings.WORK_LEASE_SECONDS)
+
+
+def _claim(job_id: int) -> ImportJob | None:
+    """Start a waiting job under a fresh lease; None when it is not waiting (safe to run twice)."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.status != ImportJob.Status.PENDING:
-            return
+            return None
         job.status = ImportJob.Status.RUNNING
-        job.save(update_fields=["status"])
-    actor = job.created_by or f"{job.source} import"
+        job.lease_until = timezone.now() + lease()
+        job.save(update_fields=["status", "lease_until"])
+    return job
+
+
+def _saved_progress(job: ImportJob) -> ImportSummary:
+    """The totals an interrupted run saved, to carry on from."""
+    return ImportSummary(
+        total=job.total_rows,
+        processed=job.processed_rows,
+        created=job.created_count,
+        updated=job.updated_count,
+        duplicates=job.duplicate_count,
+        errors=[RowError(**error) for error in job.errors],
+    )
+
+
+def _progress_saver(job_id: int) -> Callable[[ImportSummary], None]:
+    """Saves the totals every PROGRESS_EVERY rows, and renews the lease each time and whenever a
+    third of it has passed, so a slow import is never taken for a dead one."""
+    renewed = timezone.now()
 
     def save_progress(summary: ImportSummary) -> None:
-        if summary.processed % PROGRESS_EVERY == 0 or summary.processed == summary.total:
-            ImportJob.objects.filter(pk=job_id).update(
-                total_rows=summary.total,
-                processed_rows=summary.processed,
-                created_count=summary.created,
-                updated_count=summary.updated,
-                duplicate_count=summary.duplicates,
-                error_count=summary.rejected,
-            )
+        nonlocal renewed
+        now = timezone.now()
+        due = summary.processed % PROGRESS_EVERY == 0 or summary.processed == summary.total
+        if not due and now - renewed < lease() / 3:
+            return
+        renewed = now
+        job = ImportJob.objects.filter(pk=job_id)
+        if not due:
+            job.update(lease_until=now + lease())
+            return
+        job.update(
+            total_rows=summary.total,
+            processed_rows=summary.processed,
+            created_count=summary.created,
+            updated_count=summary.updated,
+            duplicate_count=summary.duplicates,
+            error_count=summary.rejected,
+            errors=[error.as_dict() for error in summary.errors],
+            lease_until=now + lease(),
+        )
 
+    return save_progress
+
+
+def run_import_job(*, job_id: int) -> None:
+    """The background task's work. Safe to run twice: only a waiting job is started, and one
+    interrupted (its worker died) carries on from the rows it saved as done."""
+    job = _claim(job_id)
+    if job is None:
+        return
+    actor = job.created_by or f"{job.source} import"
     try:
         with job.file.open("rb") as stored:
             raw = stored.read()
         summary = import_rows(
-            parse_csv(raw), source=job.source, actor=actor, on_progress=save_progress
+            parse_csv(raw),
+            source=job.source,
+            actor=actor,
+            on_progress=_progress_saver(job_id),
+            resume=_saved_progress(job) if job.processed_rows else None,
         )
     except ImportFileError as error:
         _finish(job_id, status=ImportJob.Status.FAILED, failure_reason=error.message, actor=actor)
@@ -252,6 +310,29 @@ def run_import_job(*, job_id: int) -> None:
         )
         raise
     _finish(job_id, status=ImportJob.Status.DONE, summary=summary, actor=actor)
+
+
+def release_interrupted_imports(now: datetime | None = None) -> list[int]:
+    """Jobs to queue (again): running ones whose worker stopped renewing the lease (it died),
+    put back to waiting, and waiting ones whose task seems lost. Each is leased anew, so a
+    job is queued again at most once a lease."""
+    now = now or timezone.now()
+    expired = Q(lease_until__lt=now) | Q(lease_until__isnull=True)
+    running = ImportJob.objects.filter(expired, status=ImportJob.Status.RUNNING)
+    waiting = ImportJob.objects.filter(
+        expired, status=ImportJob.Status.PENDING, created_at__lt=now - lease()
+    )
+    released = []
+    for queryset, status in (
+        (running, ImportJob.Status.RUNNING),
+        (waiting, ImportJob.Status.PENDING),
+    ):
+        for job_id in list(queryset.values_list("pk", flat=True)[:100]):
+            if ImportJob.objects.filter(expired, pk=job_id, status=status).update(
+                status=ImportJob.Status.PENDING, lease_until=now + lease()
+            ):
+                released.append(job_id)
+    return released
 
 
 def _finish(

@@ -216,6 +216,9 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Running: the worker renews this while it imports; once it has passed, the worker is gone
+    # and the check-up queues the job again. Waiting: when the check-up may queue it again.
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -103,7 +103,10 @@ def detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def open_case(request, resident_pk: int):
     resident = resident_access.get_resident_for(request.user, resident_pk)
-    form = OpenCaseForm(request.POST if request.method == "POST" else None)
+    form = OpenCaseForm(
+        request.POST if request.method == "POST" else None,
+        teams=access.teams_to_open_cases_for(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -23,7 +23,7 @@ from .friends import approve_friend, clean_friend, decline_friend, sign_up_frien
 from .help_requests import REFERRAL_CHANNELS, clean_help_request, make_help_request
 from .matches import Arranged, accept_match, decline_match, end_match, offer_match
 from .merging import move_resident
-from .reads import record_check_view, record_view
+from .reads import record_check_view, record_list_view, record_resident_view, record_view
 from .rules import MAX_CAPACITY, MAX_EVENT_CAPACITY, MAX_MINUTES, MAX_TEXT
 from .sessions import log_session
 from .skills_checks import clean_routing, record_skills_check
@@ -56,6 +56,8 @@ __all__ = [
     "offer_match",
     "record_attendance",
     "record_check_view",
+    "record_list_view",
+    "record_resident_view",
     "record_skills_check",
     "record_view",
     "reminder_needed",

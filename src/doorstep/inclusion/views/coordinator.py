@@ -105,6 +105,15 @@ def arrange(request, pk: int):
         )
         _show_warnings(request, arranged.warnings)
         return redirect(match.help_request)
+    if match.help_request.resident_id:
+        services.record_view(
+            actor=request.user,
+            resident_id=match.help_request.resident_id,
+            object_type="help_request",
+            object_id=match.help_request_id,
+            detail="Coordinator's arrange page",
+            request=request,
+        )
     return render(request, "inclusion/coordinator/arrange.html", {"match": match, "form": form})
 
 
@@ -250,10 +259,18 @@ def event_manage(request, pk: int):
         attendance_error = _take_attendance(request, event)
         if not attendance_error:
             return redirect("inclusion:event_manage", pk=event.pk)
+    places = queries.places_taken(event)
+    services.record_list_view(
+        actor=request.user,
+        resident_ids=[s.resident_id for signups in places.values() for s in signups],
+        object_type="event_signup",
+        detail=f"Event page: {event.pk}",
+        request=request,
+    )
     context = {
         "event": event,
         "form": capacity_form,
-        **queries.places_taken(event),
+        **places,
         "attendance_error": attendance_error,
         "topics": skills.labels(event.topics, skills.TOPICS),
     }

@@ -1,5 +1,6 @@
-"""A Digital Friend's own pages: the people matched to them (name, contact and the request,
-nothing else from the resident's record), accepting, and logging sessions."""
+"""A Digital Friend's own pages: the people matched to them (name and the request, contact
+while the match is accepted and active, nothing else from the resident's record), accepting,
+and logging sessions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -16,13 +17,18 @@ LOG = access.LOG_SESSION
 
 @permission_required(LOG, raise_exception=True)
 def my_learners(request):
+    matches = list(queries.matches_for_friend(request.user))
+    services.record_list_view(
+        actor=request.user,
+        resident_ids=[match.help_request.resident_id for match in matches],
+        object_type="help_request",
+        detail="Digital Friend's learners list",
+        request=request,
+    )
     return render(
         request,
         "inclusion/friend/learners.html",
-        {
-            "friend": queries.friend_for(request.user),
-            "matches": list(queries.matches_for_friend(request.user)),
-        },
+        {"friend": queries.friend_for(request.user), "matches": matches},
     )
 
 
@@ -51,6 +57,7 @@ def learner(request, pk: int):
     context = {
         "match": match,
         "help_request": help_request,
+        "show_contact": access.can_see_learner_contact(request.user, match),
         "form": form,
         "slots": skills.labels(help_request.availability, skills.SLOTS),
         "sessions": queries.sessions_of(match),

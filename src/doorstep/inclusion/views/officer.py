@@ -33,6 +33,9 @@ def skills_check(request, resident_pk: int):
     if check:
         messages.success(request, f"Skills check saved. Level {check.level}: {check.level_label}")
         return redirect(check)
+    services.record_resident_view(
+        actor=request.user, resident_id=resident.pk, detail="Skills check form", request=request
+    )
     context = {"resident": resident, "form": form, "public": False, **rule_context()}
     return render(request, "inclusion/officer/check_form.html", context)
 
@@ -69,13 +72,12 @@ def result_context(check: SkillsCheck) -> dict:
 def history(request, resident_pk: int):
     resident = access.get_resident_for(request.user, resident_pk)
     checks = list(queries.checks_for(resident))
-    if checks:
-        services.record_check_view(
-            actor=request.user,
-            resident_id=resident.pk,
-            detail=f"History ({len(checks)} checks)",
-            request=request,
-        )
+    services.record_check_view(
+        actor=request.user,
+        resident_id=resident.pk,
+        detail=f"History ({len(checks)} checks)",
+        request=request,
+    )
     return render(
         request, "inclusion/officer/history.html", {"resident": resident, "checks": checks}
     )
@@ -98,6 +100,14 @@ def access_needs(request, resident_pk: int):
     if run_form(request, form, services.save_access_needs, resident=resident):
         messages.success(request, "Contact and access needs saved")
         return redirect(resident)
+    services.record_view(
+        actor=request.user,
+        resident_id=resident.pk,
+        object_type="access_needs",
+        object_id=needs.pk if needs is not None else "",
+        detail="Access needs page",
+        request=request,
+    )
     return render(
         request, "inclusion/officer/access_needs.html", {"resident": resident, "form": form}
     )
@@ -129,6 +139,12 @@ def refer(request, resident_pk: int):
     if made:
         messages.success(request, "Referral sent to the Digital Friends coordinator")
         return redirect(resident)
+    services.record_resident_view(
+        actor=request.user,
+        resident_id=resident.pk,
+        detail="Digital Friend referral form",
+        request=request,
+    )
     return render(request, "inclusion/officer/refer.html", {"resident": resident, "form": form})
 
 

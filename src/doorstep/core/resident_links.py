@@ -11,6 +11,10 @@ Guessing is slowed with `core.throttle`: unknown tokens count against the visito
 while), and, where the kind says so, wrong second-factor answers count against the link itself.
 Each is counted before it is checked, atomically, so simultaneous requests cannot share a count. A right answer grants this browser a
 session for that one link only, for a fixed time, under a new session id.
+
+The token is in an address once: the first visit (from the text) holds the link in the
+browser's session and continues at the same page with `CURRENT` in the token's place, so web
+server logs and Referer headers of later pages never carry it.
 """
 
 import datetime

@@ -24,11 +24,11 @@ build/static/govuk/govuk-frontend.min.css: node_modules/.installed scripts/build
 	npm run --silent build
 
 setup: $(VENV)/.installed build/static/govuk/govuk-frontend.min.css ## install dependencies and build the front end
-	$(MANAGE) collectstatic --noinput --verbosity 0
+	DEBUG=$${DEBUG:-1} $(MANAGE) collectstatic --noinput --verbosity 0
 
 run: setup ## set up, load demo data if the database is empty, and start the web server and worker
-	$(MANAGE) migrate --noinput --verbosity 0
-	$(MANAGE) seed_demo --if-empty
+	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput --verbosity 0
+	DEBUG=$${DEBUG:-1} $(MANAGE) seed_demo --if-empty
 	DEBUG=$${DEBUG:-1} scripts/run.sh
 
 test: setup ## set up and run every test, on SQLite and on a throwaway PostgreSQL server
@@ -37,6 +37,8 @@ test: setup ## set up and run every test, on SQLite and on a throwaway PostgreSQ
 	$(PY) -m pytest
 	$(PY) -m doorstep.core.localpg -- $(PY) -m pytest -m "not e2e"
 
+# Without DEBUG, Doorstep needs SECRET_KEY: the benchmarks' throwaway sites share this one.
+bench: export SECRET_KEY ?= bench-only-not-a-secret
 bench: setup ## run the benchmarks (see docs/performance.md)
 	$(PY) bench/single_view.py
 	$(PY) bench/search.py --n $${N:-100000}

@@ -7,11 +7,14 @@ SMS outbox and the database task queue, all under DOORSTEP_DATA_DIR.
 
 import ipaddress
 import os
-import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
+
+from doorstep.core import keyfiles
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
@@ -25,23 +28,27 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+DEBUG = env_bool("DEBUG")
 DATA_DIR = Path(os.environ.get("DOORSTEP_DATA_DIR", REPO_DIR / "var"))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Only this account may read the data folder: the database, keys, checkpoints and the cache.
+keyfiles.private_folder(DATA_DIR)
 
 
 def _secret_key() -> str:
-    """Use SECRET_KEY when given; otherwise keep a random key in the data folder."""
+    """SECRET_KEY from the environment. Only with DEBUG on (`make run`) may a random key be
+    kept in the data folder instead: a live server has one key, shared by every machine, never
+    a key of its own made on first start."""
     if key := os.environ.get("SECRET_KEY"):
         return key
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it (the same on every machine; see "
+            "deploy/production.env.example), or set DEBUG=1 on a machine for trying Doorstep."
+        )
+    return keyfiles.secret_file(DATA_DIR / "secret_key", nbytes=50)
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Proxies in front of Doorstep (docs/deployment.md): how many there are ("1" for nginx alone), or
@@ -62,6 +69,11 @@ if env_bool("BEHIND_TLS_PROXY"):
     USE_X_FORWARDED_HOST = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+# HTTP Strict Transport Security: browsers that have seen it use HTTPS only, for this long.
+# Off (0) unless set: switch it on once HTTPS works (production: a year, 31536000).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -80,6 +92,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "doorstep.core",
@@ -99,6 +112,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "doorstep.core.headers.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "doorstep.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,6 +166,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "120")),
     }
+    # Made 0600 before SQLite opens it: its -wal and -shm files then take the same mode.
+    keyfiles.private_file(DATABASES["default"]["NAME"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.Staff"
@@ -223,10 +240,17 @@ STATICFILES_DIRS = [BASE_DIR / "static", REPO_DIR / "build" / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "media/"
+# Uploaded and stored files are private to Doorstep's account whatever the umask; the static
+# files (public: CSS, JavaScript, GOV.UK Frontend) stay readable by a proxy or CDN.
+FILE_UPLOAD_PERMISSIONS = keyfiles.FILE_MODE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = keyfiles.FOLDER_MODE
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
+    },
 }
 if bucket := os.environ.get("S3_BUCKET"):
     STORAGES["default"] = {
@@ -284,6 +308,26 @@ SERVICE_NAME = os.environ.get("SERVICE_NAME", "Doorstep")
 COUNCIL_CONTACT_PHONE = os.environ.get("COUNCIL_CONTACT_PHONE", "")
 COUNCIL_CONTACT_EMAIL = os.environ.get("COUNCIL_CONTACT_EMAIL", "")
 COUNCIL_CONTACT_HOURS = os.environ.get("COUNCIL_CONTACT_HOURS", "")
+
+# Content Security Policy (decision 0015): the site's own files only; the few inline <script>
+# and <style> blocks carry the request's nonce. Style attributes (bar widths worked out on the
+# server) may stay inline: they cannot run code. Pages that set their own policy (documents
+# shown to reviewers) keep it.
+_logo_origin = urlsplit(COUNCIL_LOGO_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.NONCE],
+        "style-src-attr": [csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:"]
+        + ([f"{_logo_origin.scheme}://{_logo_origin.netloc}"] if _logo_origin.netloc else []),
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 
 # Texts (see docs/configuration.md). The local outbox keeps texts on this server and shows them
 # on the phone simulator page; "notify" and "twilio" send real texts.

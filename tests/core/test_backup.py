@@ -22,8 +22,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def places(settings, tmp_path):
-    """Every file Doorstep keeps, in this test's folder; the evidence key in a key file."""
+def places(settings, tmp_path, monkeypatch):
+    """Every file Doorstep keeps, in this test's folder; the evidence key in a key file, and
+    the secret key in one too (an installation run with DEBUG on, without SECRET_KEY)."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
     (settings.DATA_DIR / "secret_key").write_text("a-secret-key")

@@ -16,6 +16,7 @@ from doorstep.evidence import services, tasks
 from doorstep.evidence.filetypes import safe_filename
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
 
+from ..core.resident_browser import get, held
 from . import hostile
 from . import requests_support as support
 from .requests_support import ask, jpeg, pdf
@@ -62,7 +63,7 @@ def _upload(client, sent, document, *files, field="files"):
 
 
 def _page(client, sent) -> str:
-    return client.get(_url("link", sent)).content.decode()
+    return get(client, _url("link", sent)).content.decode()
 
 
 # --- The link -------------------------------------------------------------------------------
@@ -83,14 +84,14 @@ def test_guessing_tokens_is_throttled_per_address(client, sent, settings):
     assert blocked.status_code == 429
     assert "Wait 15 minutes" in blocked.content.decode()
     # Even the right link waits, so guessing cannot be mixed with real use.
-    assert client.get(_url("link", sent)).status_code == 429
+    assert get(client, _url("link", sent)).status_code == 429
     # Another address is not affected.
     other = Client(REMOTE_ADDR="192.0.2.7")
-    assert other.get(_url("link", sent)).status_code == 200
+    assert get(other, _url("link", sent)).status_code == 200
 
 
 def test_the_link_asks_for_the_date_of_birth_before_showing_anything(client, sent):
-    page = client.get(_url("link", sent))
+    page = get(client, _url("link", sent))
     assert page.status_code == 200
     content = page.content.decode()
     assert "What is your date of birth?" in content
@@ -100,7 +101,7 @@ def test_the_link_asks_for_the_date_of_birth_before_showing_anything(client, sen
     # Other pages of the link send the visitor back to the check.
     document = sent.evidence_request.items.first()
     assert client.post(_url("link_submit", sent, document.pk)).status_code == 302
-    assert client.get(_url("link_sent", sent)).url == _url("link", sent)
+    assert get(client, _url("link_sent", sent)).url == held(_url("link", sent))
 
 
 @pytest.mark.parametrize(
@@ -150,7 +151,7 @@ def test_the_right_date_opens_the_list_for_this_browser_only(client, sent):
     assert "Payslips (test)" in content and "A photo of each of your last 3 payslips." in content
     assert 'accept="image/*,application/pdf"' in content
     assert 'capture="environment"' in content
-    assert Client().get(_url("link", sent)).content.decode().count("date of birth") >= 1
+    assert get(Client(), _url("link", sent)).content.decode().count("date of birth") >= 1
 
 
 def test_the_session_for_a_link_runs_out(client, sent, settings):
@@ -170,7 +171,7 @@ def test_a_closed_link_explains_itself_and_how_to_get_a_new_one(client, sent, of
         services.revoke_link(evidence_request=evidence_request, actor=officer)
     else:
         EvidenceRequest.objects.filter(pk=evidence_request.pk).update(status=state)
-    response = client.get(_url("link", sent))
+    response = get(client, _url("link", sent))
     content = response.content.decode()
     if state == "complete":
         assert response.status_code == 200
@@ -212,19 +213,19 @@ def test_thumbnails_come_only_from_the_safe_copy_once_it_is_ready(resident_clien
     _upload(resident_client, sent, document, ("IMG_0042.JPG", jpeg()))
     uploaded = document.files.get()
     preview = _url("link_thumbnail", sent, uploaded.pk)
-    assert preview not in _page(resident_client, sent)
-    assert resident_client.get(preview).status_code == 404
+    assert held(preview) not in _page(resident_client, sent)
+    assert get(resident_client, preview).status_code == 404
 
     tasks.process_file(uploaded.pk)
 
-    assert preview in _page(resident_client, sent)
-    response = resident_client.get(preview)
+    assert held(preview) in _page(resident_client, sent)
+    response = get(resident_client, preview)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response.content[:3] == b"\xff\xd8\xff"
     assert "no-store" in response["Cache-Control"]
     # Another request's link cannot reach it.
-    assert Client().get(preview).status_code == 302
+    assert get(Client(), preview).status_code == 302
 
 
 def test_good_and_hostile_files_in_one_go_keep_the_good_ones(resident_client, sent, document):
@@ -349,8 +350,8 @@ def test_a_file_that_could_not_be_used_has_no_remove_button_and_cannot_be_remove
         status=UploadedFile.Status.REFUSED, problem="Not a photo"
     )
     content = _page(resident_client, sent)
-    assert _url("link_remove", sent, good.pk) in content
-    assert _url("link_remove", sent, bad.pk) not in content
+    assert held(_url("link_remove", sent, good.pk)) in content
+    assert held(_url("link_remove", sent, bad.pk)) not in content
 
     response = resident_client.post(_url("link_remove", sent, bad.pk))
     assert response.status_code == 302
@@ -370,7 +371,7 @@ def test_sending_each_document_then_the_confirmation_page(resident_client, sent,
 
     last = resident_client.post(_url("link_submit", sent, other.pk))
     assert last.url == _url("link_sent", sent)
-    confirmation = resident_client.get(last.url).content.decode()
+    confirmation = get(resident_client, last.url).content.decode()
     assert "Documents sent" in confirmation
     assert "What happens next" in confirmation
     document.refresh_from_db()
@@ -384,7 +385,7 @@ def test_the_confirmation_says_what_a_rejection_does_to_the_link(
     for item, name, data in ((document, "IMG_0042.JPG", jpeg()), (other, "letter.pdf", pdf())):
         _upload(resident_client, sent, item, (name, data))
         resident_client.post(_url("link_submit", sent, item.pk))
-    confirmation = resident_client.get(_url("link_sent", sent)).content.decode()
+    confirmation = get(resident_client, _url("link_sent", sent)).content.decode()
     assert "same link until the due date" not in confirmation
     assert "we will text you why and a new link to send it again" in confirmation
     assert "this link stops working" in confirmation
@@ -393,7 +394,7 @@ def test_the_confirmation_says_what_a_rejection_does_to_the_link(
     document.refresh_from_db()
     decision = services.reject(actor=officer, document=document, reason="unreadable")
     assert decision.message is not None and "/evidence/d/" in decision.message.body
-    assert resident_client.get(_url("link", sent)).status_code == 404
+    assert get(resident_client, _url("link", sent)).status_code == 404
 
 
 def test_sending_a_document_with_no_files_says_what_to_do(resident_client, sent, document):
@@ -446,7 +447,7 @@ def test_uploads_need_the_page_token(sent, document):
 
 
 def _confirm_with_csrf(client, sent):
-    page = client.get(_url("link", sent)).content.decode()
+    page = get(client, _url("link", sent)).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     response = client.post(
         _url("link", sent),
@@ -471,12 +472,12 @@ def test_the_confirmation_asks_the_satisfaction_question_once_everything_is_sent
     other = sent.evidence_request.items.get(document_type=medical)
     _upload(resident_client, sent, document, ("IMG_0042.JPG", jpeg()))
     resident_client.post(_url("link_submit", sent, document.pk))
-    partial = resident_client.get(_url("link_sent", sent)).content.decode()
+    partial = get(resident_client, _url("link_sent", sent)).content.decode()
     assert "how did you feel about the service" not in partial
 
     _upload(resident_client, sent, other, ("letter.pdf", pdf()))
     resident_client.post(_url("link_submit", sent, other.pk))
-    page = resident_client.get(_url("link_sent", sent)).content.decode()
+    page = get(resident_client, _url("link_sent", sent)).content.decode()
     assert "Overall, how did you feel about the service you received today?" in page
     action = re.search(r'action="(/reporting/[^"]+)"', page).group(1)
     resident_client.post(action, {"answer": "4", "comment": "Quick"})
@@ -484,5 +485,5 @@ def test_the_confirmation_asks_the_satisfaction_question_once_everything_is_sent
     answered = ServiceEvent.objects.get(name="survey.answered")
     assert answered.value == 4
     assert answered.attributes["service"] == "evidence_request"
-    again = resident_client.get(_url("link_sent", sent)).content.decode()
+    again = get(resident_client, _url("link_sent", sent)).content.decode()
     assert "how did you feel about the service" not in again

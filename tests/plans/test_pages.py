@@ -11,6 +11,7 @@ from doorstep.core.models import AuditEvent, ServiceEvent
 from doorstep.plans import services
 from doorstep.plans.models import Action, Comment, Plan, PlanTemplate
 
+from ..core.resident_browser import get
 from ..factories import ResidentFactory, StaffFactory
 from .conftest import council_action, days_from_today, resident_action
 
@@ -295,7 +296,7 @@ def test_resident_ticks_done_comments_and_adds_an_action(resident_client, plan):
         reverse("plans:resident_done", args=[token, action.pk]), {"version": action.version}
     )
     assert response.url == reverse("plans:resident_confirmation", args=[token, "done"])
-    page = client.get(response.url).content.decode()
+    page = get(client, response.url).content.decode()
     assert "You have marked it as done" in page
     action.refresh_from_db()
     assert action.status == "done" and action.status_changed_by_label == "the resident"
@@ -331,7 +332,7 @@ def test_resident_tick_on_an_older_version_is_refused_plainly(resident_client, p
 
 def test_resident_agrees_the_plan(resident_client, plan):
     client, token = resident_client
-    page = client.get(reverse("plans:resident_plan", args=[token])).content.decode()
+    page = get(client, reverse("plans:resident_plan", args=[token])).content.decode()
     assert "I agree to this plan" in page
     for heading in ["What you've agreed to do", "What the council will do", "What's next"]:
         assert heading in page
@@ -344,11 +345,11 @@ def test_resident_agrees_the_plan(resident_client, plan):
 
 def test_agreeing_the_plan_asks_the_satisfaction_question(resident_client, plan):
     client, token = resident_client
-    ticked = client.get(reverse("plans:resident_confirmation", args=[token, "done"]))
+    ticked = get(client, reverse("plans:resident_confirmation", args=[token, "done"]))
     assert "how did you feel about the service" not in ticked.content.decode()
 
     client.post(reverse("plans:resident_agree", args=[token]), {"version": plan.version})
-    page = client.get(reverse("plans:resident_confirmation", args=[token, "agreed"]))
+    page = get(client, reverse("plans:resident_confirmation", args=[token, "agreed"]))
     page = page.content.decode()
     assert "Overall, how did you feel about the service you received today?" in page
     action = re.search(r'action="(/reporting/[^"]+)"', page).group(1)
@@ -362,7 +363,7 @@ def test_resident_cannot_reach_another_plans_action(resident_client, officer):
     other = services.create_plan(actor=officer, resident=ResidentFactory(), title="Other")
     goal = services.add_goal(actor=officer, plan=other, title="Goal")
     action = services.add_action(actor=officer, goal=goal, description="Secret")
-    assert client.get(reverse("plans:resident_action", args=[token, action.pk])).status_code == 404
+    assert get(client, reverse("plans:resident_action", args=[token, action.pk])).status_code == 404
     response = client.post(reverse("plans:resident_done", args=[token, action.pk]), {"version": 1})
     assert response.status_code == 404
 
@@ -370,7 +371,7 @@ def test_resident_cannot_reach_another_plans_action(resident_client, officer):
 def test_resident_leaves(resident_client):
     client, token = resident_client
     client.post(reverse("plans:resident_leave", args=[token]))
-    assert client.get(reverse("plans:resident_plan", args=[token])).status_code == 302
+    assert get(client, reverse("plans:resident_plan", args=[token])).status_code == 302
 
 
 def test_staff_from_another_role_cannot_use_the_staff_pages(client, plan):

@@ -16,6 +16,7 @@ from doorstep.messaging.services import NotTextable
 from doorstep.plans import services
 from doorstep.plans.models import OneTimeCode, Plan, ResidentLink
 
+from ..core.resident_browser import get, held
 from ..factories import PhoneFactory, ResidentFactory
 from .conftest import latest_code, resident_action, texts_to
 
@@ -70,7 +71,7 @@ def test_nothing_personal_shows_before_the_code(client, shared, plan, textable_r
         reverse("plans:resident_start", args=[token]),
         reverse("plans:resident_code", args=[token]),
     ]:
-        page = client.get(url).content.decode()
+        page = get(client, url).content.decode()
         for secret in [
             textable_resident.first_name,
             textable_resident.last_name,
@@ -82,18 +83,18 @@ def test_nothing_personal_shows_before_the_code(client, shared, plan, textable_r
             assert secret not in page, (url, secret)
     assert (
         "Enter the code we texted you"
-        in client.get(reverse("plans:resident_code", args=[token])).content.decode()
+        in get(client, reverse("plans:resident_code", args=[token])).content.decode()
     )
     # The plan itself sends them back to the start.
-    response = client.get(_plan_url(token))
+    response = get(client, _plan_url(token))
     assert response.status_code == 302
-    assert response.url == reverse("plans:resident_start", args=[token])
+    assert response.url == held(reverse("plans:resident_start", args=[token]))
     action = resident_action(plan)
     for url in [
         reverse("plans:resident_action", args=[token, action.pk]),
         reverse("plans:resident_agree", args=[token]),
     ]:
-        assert client.get(url).status_code == 302
+        assert get(client, url).status_code == 302
 
 
 def test_the_right_code_opens_the_plan_for_thirty_minutes_on_that_device(
@@ -105,7 +106,7 @@ def test_the_right_code_opens_the_plan_for_thirty_minutes_on_that_device(
     code = latest_code(NUMBER)
     response = _enter(client, token, code)
     assert response.status_code == 302 and response.url == _plan_url(token)
-    page = client.get(_plan_url(token)).content.decode()
+    page = get(client, _plan_url(token)).content.decode()
     assert plan.title in page
     assert "What you've agreed to do" in page
     assert ServiceEvent.objects.filter(name="plan.viewed").count() == 1
@@ -119,7 +120,7 @@ def test_the_right_code_opens_the_plan_for_thirty_minutes_on_that_device(
     run_tasks()
     _enter(client, token, latest_code(NUMBER))
     with freeze_time(timezone.now() + datetime.timedelta(minutes=31)):
-        assert client.get(_plan_url(token)).status_code == 302
+        assert get(client, _plan_url(token)).status_code == 302
 
 
 def test_a_wrong_code_says_so_and_counts_the_tries(client, shared, run_tasks, settings):
@@ -138,7 +139,7 @@ def test_a_wrong_code_says_so_and_counts_the_tries(client, shared, run_tasks, se
     # Even the right code is refused now.
     response = _enter(client, token, code)
     assert "too many times. Ask for a new code" in response.content.decode()
-    assert client.get(_plan_url(token)).status_code == 302
+    assert get(client, _plan_url(token)).status_code == 302
 
 
 def test_an_expired_code_is_refused(client, shared, run_tasks):
@@ -149,7 +150,7 @@ def test_an_expired_code_is_refused(client, shared, run_tasks):
     with freeze_time(timezone.now() + datetime.timedelta(minutes=11)):
         response = _enter(client, token, code)
     assert "That code has expired" in response.content.decode()
-    assert client.get(_plan_url(token)).status_code == 302
+    assert get(client, _plan_url(token)).status_code == 302
 
 
 def test_asking_for_codes_is_limited(client, shared, run_tasks):
@@ -172,9 +173,9 @@ def test_a_stopped_link_is_refused_even_with_a_session(client, shared, officer, 
     _start(client, token)
     run_tasks()
     _enter(client, token, latest_code(NUMBER))
-    assert client.get(_plan_url(token)).status_code == 200
+    assert get(client, _plan_url(token)).status_code == 200
     assert services.revoke_link(actor=officer, link=link)
-    response = client.get(_plan_url(token))
+    response = get(client, _plan_url(token))
     assert response.status_code == 410
     assert "This link no longer works" in response.content.decode()
     assert _start(client, token).status_code == 410
@@ -184,7 +185,7 @@ def test_a_stopped_link_is_refused_even_with_a_session(client, shared, officer, 
 def test_an_expired_link_is_refused(client, shared, settings):
     _, token = shared
     with freeze_time(timezone.now() + datetime.timedelta(days=settings.PLAN_LINK_DAYS + 1)):
-        response = client.get(reverse("plans:resident_start", args=[token]))
+        response = get(client, reverse("plans:resident_start", args=[token]))
     assert response.status_code == 410
 
 
@@ -203,22 +204,22 @@ def test_someone_elses_link_with_my_code_fails(client, shared, officer, team, ru
     response = _enter(client, their_token, my_code)
     assert response.status_code == 200
     assert "not right" in response.content.decode()
-    assert client.get(_plan_url(their_token)).status_code == 302
+    assert get(client, _plan_url(their_token)).status_code == 302
     # And a session for my link does not open theirs.
     _enter(client, my_token, my_code)
-    assert client.get(_plan_url(my_token)).status_code == 200
-    assert client.get(_plan_url(their_token)).status_code == 302
+    assert get(client, _plan_url(my_token)).status_code == 200
+    assert get(client, _plan_url(their_token)).status_code == 302
 
 
 def test_a_wrong_token_is_a_plain_404_and_guessing_is_throttled(client, shared, settings):
     settings.PLAN_LINK_GUESS_LIMIT = 3
     _, token = shared
     for guess in ["nope", "x" * 32, token[:-1] + ("A" if token[-1] != "A" else "B")]:
-        response = client.get(reverse("plans:resident_start", args=[guess]))
+        response = get(client, reverse("plans:resident_start", args=[guess]))
         assert response.status_code == 404
         assert b"plan" not in response.content.lower()
     # Now even the real link waits, from this address.
-    assert client.get(reverse("plans:resident_start", args=[token])).status_code == 429
+    assert get(client, reverse("plans:resident_start", args=[token])).status_code == 429
 
 
 def test_a_number_that_opted_out_gets_no_code(client, shared, textable_resident):

@@ -18,6 +18,7 @@ import fcntl
 import hashlib
 import hmac
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -114,7 +115,8 @@ def folder() -> Path:
 def sealer_lock() -> Iterator[None]:
     """Held by the sealer only (never by appends): one sealing run at a time on this machine."""
     keyfiles.private_folder(folder())
-    with open(folder() / LOCK_FILE, "a") as handle:
+    descriptor = os.open(folder() / LOCK_FILE, os.O_WRONLY | os.O_CREAT, keyfiles.FILE_MODE)
+    with os.fdopen(descriptor, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

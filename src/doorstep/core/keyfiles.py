@@ -16,9 +16,11 @@ FOLDER_MODE = 0o700
 
 
 def private_folder(path: Path) -> Path:
+    """Make the folder (and missing parents) 0700; an existing one is tightened if it is ours."""
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
-    path.chmod(FOLDER_MODE)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(FOLDER_MODE)
     return path
 
 
@@ -88,3 +90,19 @@ def private_umask() -> Iterator[None]:
         yield
     finally:
         os.umask(previous)
+
+
+def private_file(path: Path | str) -> None:
+    """Make sure the file at `path` (a database) is 0600: made empty if missing, tightened if
+    it is ours, with any SQLite -wal and -shm beside it. In-memory databases are left alone."""
+    if str(path) in ("", ":memory:") or str(path).startswith("file:"):
+        return
+    path = Path(path)
+    if not path.parent.is_dir():
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        with contextlib.suppress(FileNotFoundError):
+            if candidate.stat().st_uid == os.getuid():
+                candidate.chmod(FILE_MODE)

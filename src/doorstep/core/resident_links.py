@@ -11,6 +11,10 @@ Guessing is slowed with `core.throttle`: unknown tokens count against the visito
 while), and, where the kind says so, wrong second-factor answers count against the link itself.
 Each is counted before it is checked, atomically, so simultaneous requests cannot share a count. A right answer grants this browser a
 session for that one link only, for a fixed time, under a new session id.
+
+The token is in an address once: the first visit (from the text) holds the link in the
+browser's session and continues at the same page with `CURRENT` in the token's place, so web
+server logs and Referer headers of later pages never carry it.
 """
 
 import datetime
@@ -44,6 +48,7 @@ class Refusal(StrEnum):
 
     TOO_MANY_GUESSES = "too_many_guesses"
     CLOSED = "closed"  # stopped, expired, or (per `usable`) finished
+    NOT_HELD = "not_held"  # a token-free address, but this browser holds no link of the kind
 
 
 class TooManyGuesses(Exception):
@@ -291,6 +296,45 @@ def confirm(request: HttpRequest, kind: LinkKind, link: models.Model, answer) ->
     return result
 
 
+# --- Holding the link: the token out of the address -------------------------------------
+#
+# The token is in the address only on the first visit, from the text: that request exchanges it
+# for this browser's session and is sent on to the same page at a token-free address, with
+# CURRENT in the token's place. Later pages, web server logs and Referer headers never carry it.
+
+CURRENT = "current"  # in a page's address, stands for the link this browser holds
+
+
+def _held_key(kind: LinkKind) -> str:
+    return f"{kind.session_prefix}{CURRENT}"
+
+
+def hold(request: HttpRequest, kind: LinkKind, link: models.Model) -> None:
+    """This browser now reaches the link at CURRENT (one link of each kind: the latest)."""
+    request.session[_held_key(kind)] = {"pk": link.pk, "link": _fingerprint(kind, link)}
+
+
+def held(request: HttpRequest, kind: LinkKind) -> models.Model | None:
+    """The link this browser holds, while its token is the one it was opened with."""
+    holding = request.session.get(_held_key(kind))
+    if not isinstance(holding, dict):
+        return None
+    found = kind.model.objects.filter(pk=holding.get("pk"))
+    if kind.select_related:
+        found = found.select_related(*kind.select_related)
+    link = found.first()
+    if link is None or _fingerprint(kind, link) != holding.get("link"):
+        return None
+    return link
+
+
+def _token_free(request: HttpRequest, token: str) -> str | None:
+    """This request's address with CURRENT for the token; None when the token is not in it."""
+    address = request.get_full_path()
+    segment = f"/{token}/"
+    return address.replace(segment, f"/{CURRENT}/", 1) if segment in request.path else None
+
+
 # --- Pages --------------------------------------------------------------------------------
 
 Refuse = Callable[[HttpRequest, Refusal, models.Model | None], HttpResponse]
@@ -298,10 +342,24 @@ Refuse = Callable[[HttpRequest, Refusal, models.Model | None], HttpResponse]
 
 def _private(kind: LinkKind, response: HttpResponse) -> HttpResponse:
     if kind.private_headers:
-        # The token is in the address: never send it to another site, keep search engines out.
+        # No referrer outside the site (the first address holds the token), no search engines.
         response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _open(request: HttpRequest, kind: LinkKind, refuse: Refuse, token: str):
+    """The link the address names (by token, or CURRENT for the one held), or a refusal."""
+    if token == CURRENT:
+        link = held(request, kind)
+        return link if link is not None else refuse(request, Refusal.NOT_HELD, None)
+    if not start_guess(request, kind):
+        return refuse(request, Refusal.TOO_MANY_GUESSES, None)
+    link = lookup(kind, token)
+    if link is None:
+        raise Http404
+    not_a_guess(request, kind)
+    return link
 
 
 def resident_page(kind: LinkKind, *, refuse: Refuse, confirmed: bool = True):
@@ -309,23 +367,27 @@ def resident_page(kind: LinkKind, *, refuse: Refuse, confirmed: bool = True):
 
     Public and never cached. An address that guessed too often is refused (TOO_MANY_GUESSES);
     an unknown token is a plain 404 with no hint, and counts as a guess; a link that no longer
-    works is refused (CLOSED) and its session ended. With `confirmed` (and a kind with a second
-    factor), a browser without a session for this link goes to the second factor's page.
+    works is refused (CLOSED) and its session ended. A GET with the token in the address holds
+    the link in this browser's session and redirects to the same page with CURRENT in its place;
+    the view is then called with `token` CURRENT (so the addresses it makes carry no token), and
+    a browser holding no link there is refused (NOT_HELD). With `confirmed` (and a kind with a
+    second factor), a browser without a session for this link goes to the second factor's page.
     `refuse(request, refusal, link_or_None)` makes the refusal page.
     """
 
     def decorate(view):
         @wraps(view)
         def wrapped(request, token: str, *args, **kwargs):
-            if not start_guess(request, kind):
-                return refuse(request, Refusal.TOO_MANY_GUESSES, None)
-            link = lookup(kind, token)
-            if link is None:
-                raise Http404
-            not_a_guess(request, kind)
+            link = _open(request, kind, refuse, token)
+            if isinstance(link, HttpResponse):
+                return link
             if not is_open(kind, link):
                 end_session(request, kind, link)
                 return refuse(request, Refusal.CLOSED, link)
+            if token != CURRENT and request.method in ("GET", "HEAD"):
+                if (address := _token_free(request, token)) is not None:
+                    hold(request, kind, link)
+                    return redirect(address)
             if confirmed and kind.second_factor and not has_session(request, kind, link):
                 return redirect(kind.second_factor.url_name, token=token)
             return view(request, link, token, *args, **kwargs)

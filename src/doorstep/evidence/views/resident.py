@@ -34,6 +34,9 @@ def _refused(request, refusal: Refusal, evidence_request):
         response = render(request, "evidence/resident/too_many.html", status=429)
         response["Retry-After"] = str(links.GUESS_WINDOW_SECONDS)
         return response
+    if refusal == Refusal.NOT_HELD:
+        context = {"council": settings.COUNCIL_NAME}
+        return render(request, "evidence/resident/open_again.html", context, status=403)
     state = links.link_state(evidence_request)
     return render(
         request,

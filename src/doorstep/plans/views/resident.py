@@ -32,11 +32,14 @@ CONFIRMATIONS = {
 TOO_MANY_GUESSES = (
     "There have been too many tries from your connection. Wait an hour and try again."
 )
+OPEN_AGAIN = "To see your plan, open the link in the text message we sent you."
 
 
 def _refused(request, refusal: Refusal, link):
     if refusal == Refusal.TOO_MANY_GUESSES:
         message, status = TOO_MANY_GUESSES, 429
+    elif refusal == Refusal.NOT_HELD:
+        message, status = OPEN_AGAIN, 403
     else:
         message, status = services.LinkDead.message, 410
     return render(request, "plans/resident/refused.html", {"message": message}, status=status)

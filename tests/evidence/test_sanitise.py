@@ -290,3 +290,17 @@ def test_a_12_megapixel_phone_photo_is_scaled_to_4000_px():
     result = sanitise(data, sniff(data, filename="a.jpg"), filename="a.jpg")
     assert (result.width, result.height) == opened(result.content).size == (4000, 3000)
     assert opened(result.thumbnail).size == (400, 300)
+
+
+@pytest.mark.parametrize("size", [(700, 500), (5000, 3000)])
+def test_a_16_bit_greyscale_scan_under_the_memory_cap_becomes_an_8_bit_copy(size):
+    out = io.BytesIO()
+    Image.new("I;16", size, 40000).save(out, format="PNG")
+    data = out.getvalue()
+    safe = sanitise(data, sniff(data, filename="scan.png"), filename="scan.png")
+    assert safe.mime == "image/png"
+    assert max(safe.width, safe.height) == min(max(size), 4000)
+    copy = Image.open(io.BytesIO(safe.content))
+    assert copy.mode == "L"
+    assert copy.getpixel((0, 0)) == 40000 // 256
+    assert Image.open(io.BytesIO(safe.thumbnail)).format == "JPEG"

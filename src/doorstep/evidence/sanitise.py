@@ -191,8 +191,17 @@ def _open_image(data: bytes, sniffed: Sniffed, *, filename: str) -> tuple[Image.
 _PIL_FORMAT = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "heic": "HEIF"}
 
 
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """16-bit and integer greyscale as 8-bit: Pillow cannot resize or thumbnail those modes,
+    and a document photo gains nothing from the extra depth (the original is kept)."""
+    if image.mode.startswith("I"):
+        return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    return image
+
+
 def _sanitise_image(data: bytes, sniffed: Sniffed, *, filename: str) -> Sanitised:
     image, flags = _open_image(data, sniffed, filename=filename)
+    image = _eight_bit(image)
     target = _scaled(image.size, MAX_SIDE)
     if target != image.size:
         # The common case is a 12 MP phone photo, 4,032 px: 0.8% too long. Dropping one row and
@@ -206,7 +215,7 @@ def _sanitise_image(data: bytes, sniffed: Sniffed, *, filename: str) -> Sanitise
     image.info = {key: image.info[key] for key in ("transparency",) if key in image.info}
     out = io.BytesIO()
     if sniffed.kind == "png":
-        if image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1", "I;16"):
+        if image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
             image = image.convert("RGBA")
         image.save(out, format="PNG", compress_level=6)
         mime, extension = "image/png", "png"

@@ -23,6 +23,7 @@ from django.db import connection
 from doorstep.core import throttle
 from doorstep.core.models import GuessCounter
 
+from ..sites import site_environment
 from .test_redis import _free_port, redis_url  # noqa: F401 (a fixture used below)
 
 BURST, LIMIT = 60, 5
@@ -109,21 +110,7 @@ def test_the_database_lets_exactly_the_limit_through(settings):
 def site(tmp_path_factory):
     """Environment for Doorstep processes with their own SQLite file and the default cache."""
     data_dir = tmp_path_factory.mktemp("site")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL", "TASKS_BACKEND")
-    }
-    env.update(
-        DOORSTEP_DATA_DIR=str(data_dir),
-        DJANGO_SETTINGS_MODULE="doorstep.settings",
-        PLAN_LINK_GUESS_LIMIT=str(LIMIT),
-        LOG_LEVEL="ERROR",
-    )
-    subprocess.run(  # noqa: S603 - this interpreter, our arguments
-        [sys.executable, "-m", "django", "migrate", "--verbosity", "0"], env=env, check=True
-    )
-    return env, data_dir
+    return site_environment(data_dir, PLAN_LINK_GUESS_LIMIT=str(LIMIT)), data_dir
 
 
 ATTEMPTS_IN_ONE_PROCESS = """

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from ..sites import DJANGO, site_environment
 from .test_redis import _free_port
 
 pytestmark = pytest.mark.skipif(
@@ -30,20 +31,9 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("writes")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL", "TASKS_BACKEND")
-    }
-    env.update(
-        DOORSTEP_DATA_DIR=str(data_dir),
-        DJANGO_SETTINGS_MODULE="doorstep.settings",
-        LOG_LEVEL="ERROR",
-    )
-    django = [sys.executable, "-m", "django"]
-    subprocess.run([*django, "migrate", "--verbosity", "0"], env=env, check=True)  # noqa: S603
+    env = site_environment(data_dir)
     token = subprocess.run(  # noqa: S603 - this interpreter, our arguments
-        [*django, "create_api_token", "Burst"], env=env, check=True, capture_output=True, text=True
+        [*DJANGO, "create_api_token", "Burst"], env=env, check=True, capture_output=True, text=True
     ).stdout.strip()
     return env, data_dir, token
 

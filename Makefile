@@ -31,11 +31,13 @@ run: setup ## set up, load demo data if the database is empty, and start the web
 	DEBUG=$${DEBUG:-1} $(MANAGE) seed_demo --if-empty
 	DEBUG=$${DEBUG:-1} scripts/run.sh
 
+# One test process per CPU (pytest-xdist); TEST_WORKERS=0 runs them all in this one.
+TEST_WORKERS ?= auto
 test: setup ## set up and run every test, on SQLite and on a throwaway PostgreSQL server
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest
-	$(PY) -m doorstep.core.localpg -- $(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m doorstep.core.localpg -- $(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e" --database-tests-only
 
 # Without DEBUG, Doorstep needs SECRET_KEY: the benchmarks' throwaway sites share this one.
 bench: export SECRET_KEY ?= bench-only-not-a-secret

@@ -6,6 +6,32 @@ from doorstep.core import roles
 
 from .factories import PASSWORD, PhoneFactory, ResidentFactory, StaffFactory, TeamFactory
 
+# Fixtures through which a test reaches the database (pytest-django's, and ours build on them).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database (the second pass, on PostgreSQL: a "
+        "test that never touches the database gives the same result on any of them)",
+    )
+
+
+def uses_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    kept = [item for item in items if uses_database(item)]
+    config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+    items[:] = kept
+
 
 def pytest_configure(config):
     # Real hashing costs ~0.3 s a password; the tests check behaviour, not hashing strength.

@@ -6,11 +6,15 @@ For each database (a fresh SQLite file in a temporary folder, and a throwaway Po
 server) it migrates an empty schema, loads N residents with a phone each in bulk (through the
 search triggers, as an import would), then times a fixed mix of queries: names with a typo,
 exact names, first and last name swapped, a surname alone, dates of birth, phone numbers,
-postcodes and NI numbers. It prints p50/p95 per kind of query and overall, and how often the
-resident the query was made from is among the (up to 50) results.
+postcodes and NI numbers, another spelling of the first name (Sara for Sarah) and an initial
+with the surname. It prints p50/p95 per kind of query and overall, and how often the resident
+the query was made from is among the first five results when at most five people share what
+was typed (with more, no search can promise it), and the ratio to the naive scan for names
+only (the naive scan cannot read phone numbers, dates or NI numbers).
 
 Each database is benchmarked in its own process, configured through DATABASE_URL before
-Django starts. Targets at 1,000,000 residents: p95 <= 100 ms on SQLite, <= 50 ms on PostgreSQL.
+Django starts. Targets at 1,000,000 residents: p95 <= 100 ms on SQLite, <= 50 ms on PostgreSQL, names >= 100x
+faster than the naive scan (p50), an initial + surname found in the top 5 whenever <= 5 share it.
 """
 
 import argparse
@@ -27,7 +31,16 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 20240201
-KINDS = ["typo name", "exact name", "swapped name", "surname", "dob", "phone", "postcode", "ni"]
+NAME_KINDS = [
+    "typo name",
+    "exact name",
+    "swapped name",
+    "variant name",
+    "initial surname",
+    "surname",
+]
+KINDS = [*NAME_KINDS, "dob", "phone", "postcode", "ni"]
+TOP = 5  # "found" means among the first five results, where an officer looks
 NAME_LOCALES = ["en_GB", "en_IE", "en_US", "en_NZ", "en_IN"]
 OUTWARD_CODES = (
     "E1 E2 E3 E5 E8 E9 E10 E11 E13 E14 E15 E16 E17 N1 N4 N5 N7 N15 N16 N17 N19 NW1 NW5 NW6 "
@@ -244,10 +257,15 @@ def make_queries(per_kind: int) -> list[tuple[str, str, int]]:
     rng = random.Random(SEED + 1)
     total = Resident.objects.count()
     queries = []
+    variant_ids = _residents_with_another_spelling()
     for kind in KINDS:
         picked = 0
         while picked < per_kind:
-            resident = Resident.objects.get(pk=rng.randrange(1, total + 1))
+            if kind == "variant name":
+                pk = rng.choice(variant_ids)
+            else:
+                pk = rng.randrange(1, total + 1)
+            resident = Resident.objects.get(pk=pk)
             if resident.merged_into_id:
                 continue
             picked += 1
@@ -256,8 +274,24 @@ def make_queries(per_kind: int) -> list[tuple[str, str, int]]:
     return queries
 
 
+def _residents_with_another_spelling() -> list[int]:
+    from django.db.models.functions import Lower
+
+    from doorstep.residents.models import Resident
+    from doorstep.residents.name_variants import spellings_of
+
+    names = Resident.objects.annotate(first=Lower("first_name")).values_list("first", flat=True)
+    with_spellings = [name for name in set(names.distinct()) if spellings_of(name)]
+    return list(
+        Resident.objects.annotate(first=Lower("first_name"))
+        .filter(first__in=with_spellings, merged_into=None)
+        .values_list("pk", flat=True)
+    )
+
+
 def query_text(kind: str, resident, rng: random.Random, *, alternate: bool) -> str:
     from doorstep.core.validators import format_ni_number
+    from doorstep.residents.name_variants import spellings_of
 
     first, last, born = resident.first_name, resident.last_name, resident.date_of_birth
     phone = phone_for(resident.pk)
@@ -267,6 +301,10 @@ def query_text(kind: str, resident, rng: random.Random, *, alternate: bool) -> s
         return f"{first} {last}"
     if kind == "swapped name":
         return f"{last.lower()} {first.lower()}"
+    if kind == "variant name":
+        return f"{sorted(spellings_of(first.lower()))[0].title()} {last}"
+    if kind == "initial surname":
+        return f"{first[0]} {last}"
     if kind == "surname":
         return last
     if kind == "dob":
@@ -283,18 +321,39 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def sharing(kind: str, resident) -> int:
+    """How many live residents share what the query was made from: with more than TOP, no
+    search can promise the one meant is among the first TOP."""
+    from doorstep.residents.models import Resident
+
+    live = Resident.objects.filter(merged_into=None)
+    first, last = resident.first_name, resident.last_name
+    if kind == "surname":
+        return live.filter(last_name__iexact=last).count()
+    if kind == "initial surname":
+        return live.filter(last_name__iexact=last, first_name__istartswith=first[0]).count()
+    if kind in NAME_KINDS:
+        return live.filter(last_name__iexact=last, first_name__iexact=first).count()
+    return 1  # identifiers, dates and postcodes: checked for the one resident only
+
+
 def time_queries(queries, repeat: int) -> None:
     from doorstep.residents.search import naive_search, search_residents, word_similarity
 
+    shared = {(kind, pk): sharing(kind, pk_resident(pk)) for kind, _, pk in queries}
+    p50_names: dict[str, float] = {}
     for label, function, runs in (
         ("search_residents", search_residents, repeat),
         ("naive icontains", naive_search, 1),
     ):
         timings: dict[str, list[float]] = {kind: [] for kind in KINDS}
-        found: dict[str, int] = dict.fromkeys(KINDS, 0)
+        found: dict[str, list[int]] = {kind: [0, 0, 0] for kind in KINDS}  # top 5, of, in 50
         for kind, text, pk in queries:
-            results = function(text)  # warm-up, and the answer checked below
-            found[kind] += pk in [resident.pk for resident in results]
+            results = [resident.pk for resident in function(text)]  # warm-up, and the answer
+            if shared[(kind, pk)] <= TOP:
+                found[kind][0] += pk in results[:TOP]
+                found[kind][1] += 1
+            found[kind][2] += pk in results
             for _ in range(runs):
                 # Time the scoring from cold, as for a query nobody has typed before.
                 word_similarity.cache_clear()
@@ -302,17 +361,32 @@ def time_queries(queries, repeat: int) -> None:
                 function(text)
                 timings[kind].append((time.perf_counter() - started) * 1000)
         every = [value for values in timings.values() for value in values]
+        names = [value for kind in NAME_KINDS for value in timings[kind]]
+        p50_names[label] = statistics.median(names)
         print(
             f"\n{label}: p50 {statistics.median(every):.1f} ms, p95 {percentile(every, 0.95):.1f} ms"
+            f"; names only p50 {statistics.median(names):.1f} ms, p95 {percentile(names, 0.95):.1f} ms"
         )
-        print(f"  {'query':<14}{'p50 ms':>9}{'p95 ms':>9}   found (in 50)")
+        print(
+            f"  {'query':<16}{'p50 ms':>9}{'p95 ms':>9}   top {TOP} (where <= {TOP} share it)"
+            "   in 50"
+        )
         per_kind = len(queries) // len(KINDS)
         for kind in KINDS:
             values = timings[kind]
+            top, eligible, in_50 = found[kind]
             print(
-                f"  {kind:<14}{statistics.median(values):>9.1f}{percentile(values, 0.95):>9.1f}"
-                f"   {found[kind]}/{per_kind}"
+                f"  {kind:<16}{statistics.median(values):>9.1f}{percentile(values, 0.95):>9.1f}"
+                f"   {top}/{eligible:<26}{in_50}/{per_kind}"
             )
+    ratio = p50_names["naive icontains"] / p50_names["search_residents"]
+    print(f"\nnames only, p50: search is {ratio:.0f}x faster than the naive scan (target >= 100x)")
+
+
+def pk_resident(pk: int):
+    from doorstep.residents.models import Resident
+
+    return Resident.objects.get(pk=pk)
 
 
 if __name__ == "__main__":

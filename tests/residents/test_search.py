@@ -56,11 +56,12 @@ def people():
 
 # The expected answer for each query, best match first. Run on each database.
 EXPECTED = [
-    # Typos, and first and last names in either order.
-    ("Jon Smiht", ["Jon Smyth", "John Smith", "Joan Smith"]),
-    ("Smiht Jon", ["Jon Smyth", "John Smith", "Joan Smith"]),
-    ("john smith", ["John Smith", "Joan Smith", "Jon Smyth"]),
-    ("Smith, John", ["John Smith", "Joan Smith", "Jon Smyth"]),
+    # Typos, and first and last names in either order. "Jon" is another spelling of John, so
+    # John Smith (one slip in the surname) beats Jon Smyth (two).
+    ("Jon Smiht", ["John Smith", "Jon Smyth", "Joan Smith"]),
+    ("Smiht Jon", ["John Smith", "Jon Smyth", "Joan Smith"]),
+    ("john smith", ["John Smith", "Jon Smyth", "Joan Smith"]),
+    ("Smith, John", ["John Smith", "Jon Smyth", "Joan Smith"]),
     ("Katherine Jones", ["Katherine Jones"]),
     ("Catherine Jones", ["Katherine Jones"]),
     ("Oluwasuen Adeyemi", ["Oluwaseun Adeyemi"]),
@@ -165,7 +166,7 @@ def test_many_people_with_a_common_name(people):
     """Among many Smiths, a misspelt first name still finds the right one."""
     for number in range(120):
         ResidentFactory(first_name=f"Other{number:03d}", last_name="Smith")
-    assert names(search_residents("Jon Smiht"))[:3] == ["Jon Smyth", "John Smith", "Joan Smith"]
+    assert names(search_residents("Jon Smiht"))[:3] == ["John Smith", "Jon Smyth", "Joan Smith"]
     first_page = search_residents("Smith", limit=50)
     assert names(first_page[:2]) == ["John Smith", "Joan Smith"]
     assert len(first_page) == 50
@@ -228,3 +229,54 @@ def test_many_close_names_on_both_sides(people):
     assert results[0] == wanted
     assert len(results) == len(firsts) + 1
     assert search_residents("Richardson Johnathan")[0] == wanted
+
+
+def test_an_initial_and_a_surname_find_every_one_of_a_few_among_many(people):
+    """Scoring must see the M. Howards however many other Howards come first by id."""
+    for number in range(150):
+        ResidentFactory(first_name=f"Other{number:03d}", last_name="Howard")
+    wanted = {
+        ResidentFactory(first_name="Michael", last_name="Howard").pk,
+        ResidentFactory(first_name="Maria", last_name="Howard").pk,
+        ResidentFactory(first_name="Mo", last_name="Howard").pk,
+    }
+    for query in ("M Howard", "Howard M", "m. howard"):
+        assert wanted <= {resident.pk for resident in search_residents(query)[:5]}, query
+
+
+def test_a_surname_initial_with_a_first_name_finds_them_among_many(people):
+    for number in range(150):
+        ResidentFactory(first_name="Tariq", last_name=f"Other{number:03d}")
+    wanted = ResidentFactory(first_name="Tariq", last_name="Zaman").pk
+    assert wanted in [resident.pk for resident in search_residents("Tariq Z")[:5]]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("Stephen", "Steven"), ("Steven", "Stephen"), ("Sara", "Sarah"), ("Jon", "John")],
+)
+def test_another_spelling_of_a_first_name_counts_nearly_as_much_as_the_name(typed, stored):
+    """Among many people sharing the surname, another spelling of the first name ranks the
+    person above every misspelt or merely similar name."""
+    for first in ("Stella", "Stefan", "Seth", "Sam", "Joe", "Jonas", "Joan", "Shara", "Saran"):
+        for number in range(4):
+            ResidentFactory(first_name=first, last_name=f"Clarke{'e' * number}")
+    wanted = ResidentFactory(first_name=stored, last_name="Clarke").pk
+    found = [resident.pk for resident in search_residents(f"{typed} Clarke")]
+    assert found[0] == wanted
+
+
+def test_spellings_of_one_name_score_below_the_name_and_above_a_typo():
+    assert word_similarity("sara", "sara") == 1.0
+    assert word_similarity("sara", "sarah") == word_similarity("steven", "stephen") == 0.95
+    assert word_similarity("sarha", "sarah") < 0.95
+    assert word_similarity("john", "jonathan") < 0.95  # a related name, not a spelling of it
+
+
+def test_between_equal_scores_the_order_typed_decides():
+    """Typed "J Martin", a J. Martin comes first, then any Martin J."""
+    martins = [ResidentFactory(first_name="Martin", last_name=f"J{x}ones").pk for x in "abc"]
+    wanted = ResidentFactory(first_name="Jo", last_name="Martin").pk
+    found = [resident.pk for resident in search_residents("J Martin")]
+    assert found[0] == wanted
+    assert set(found[1:4]) == set(martins)

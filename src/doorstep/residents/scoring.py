@@ -7,8 +7,13 @@ PostgreSQL give the same answers (docs/decisions/0002-search.md).
 import re
 from functools import lru_cache
 
+from .name_variants import are_spellings_of_one_name
+
 # A typed word must be at least this close to a name to count as a match.
 MIN_SIMILARITY = 0.6
+# Another spelling of the same name ("Jon" for John) is nearly as good as the name itself:
+# better than any misspelling, below the exact spelling.
+VARIANT_SIMILARITY = 0.95
 
 
 def trigrams(word: str) -> set[str]:
@@ -38,12 +43,14 @@ def _edit_distance(a: str, b: str, most: int) -> int:
 def word_similarity(typed: str, name: str) -> float:
     """How well a typed word matches one word of a name, from 0 to 1.
 
-    The best of: shared trigrams (catches longer misspellings), edit distance (catches a
-    slip in a short name: "jon" and "john" share no three letters), and the start of the
-    name ("smi" for "smith").
+    The best of: another spelling of the same name ("sara" for "sarah"), shared trigrams
+    (catches longer misspellings), edit distance (catches a slip in a short name), and the
+    start of the name ("smi" for "smith").
     """
     if typed == name:
         return 1.0
+    if are_spellings_of_one_name(typed, name):
+        return VARIANT_SIMILARITY
     if len(typed) == 1:
         return 0.9 if name.startswith(typed) else 0.0
     a, b = trigrams(typed), trigrams(name)

@@ -33,6 +33,7 @@ from doorstep.core.validators import (
 )
 
 from .models import Resident
+from .name_variants import spellings_of
 from .query_parsing import ParsedQuery, parse_query
 from .scoring import MIN_SIMILARITY, resident_score, term_similarity, trigrams, word_similarity
 
@@ -186,7 +187,9 @@ def _name_search_ids(words: list[str], limit: int) -> list[int]:
         return []
     if len(expansions) == 1:
         if initials:
-            rows = _rows_for_terms(expansions[0], RESIDENT_CANDIDATES // TERMS_PER_WORD)
+            rows = _rows_for_terms_and_initial(
+                expansions[0], initials[0], RESIDENT_CANDIDATES // TERMS_PER_WORD
+            )
         else:
             rows = _rows_for_terms(expansions[0], limit)
         return _rank(words, rows, limit)
@@ -270,6 +273,30 @@ def _rows_for_terms(terms, per_term: int) -> list[tuple[int, str, str]]:
         return cursor.fetchall()
 
 
+def _rows_for_terms_and_initial(terms, initial: str, per_term: int) -> list[tuple[int, str, str]]:
+    """Residents with one of `terms` as a name and `initial` starting the other ("M Howard",
+    "Howard M"): the initial is part of the lookup, so every M. Howard is found however many
+    other Howards there are. The first `per_term` by id for each name and order."""
+    after = chr(ord(initial) + 1)
+    selects = []
+    params: list[str] = []
+    for term in terms:
+        for column, other, index in (
+            ("last_name", "first_name", "residents_live_last_first"),
+            ("first_name", "last_name", "residents_live_first_id"),
+        ):
+            selects.append(
+                f"SELECT * FROM (SELECT id, first_name, last_name FROM {_table(index)} "  # noqa: S608 - fixed names
+                f"WHERE merged_into_id IS NULL AND lower({column}) = %s "
+                f"AND lower({other}) >= %s AND lower({other}) < %s "
+                f"ORDER BY id LIMIT {int(per_term)}) AS t"
+            )
+            params += [term, initial, after]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        return cursor.fetchall()
+
+
 def _rank(words: list[str], rows, limit: int) -> list[int]:
     scored = []
     seen = set()
@@ -279,9 +306,18 @@ def _rank(words: list[str], rows, limit: int) -> list[int]:
         seen.add(pk)
         score = resident_score(words, first, last)
         if score is not None:
-            scored.append((-score, pk))
+            scored.append((-score, not _typed_in_order(words, first), pk))
     scored.sort()
-    return [pk for _, pk in scored[:limit]]
+    return [pk for *_, pk in scored[:limit]]
+
+
+def _typed_in_order(words: list[str], first_name: str) -> bool:
+    """Whether the first of two or more words typed matches the first name: between equal
+    scores, "J Martin" means a J. Martin before a Martin J."""
+    first_words = first_name.casefold().split()
+    if len(words) < 2 or not first_words:
+        return False
+    return word_similarity(words[0], first_words[0]) >= MIN_SIMILARITY
 
 
 def _similar_terms(word: str) -> dict[str, float]:
@@ -308,6 +344,8 @@ def _similar_terms(word: str) -> dict[str, float]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         terms = [row[0] for row in cursor.fetchall()]
+    # Other spellings of a given name may share few trigrams with it ("steven", "stephen").
+    terms += [spelling for spelling in sorted(spellings_of(word)) if spelling not in terms]
     scored = []
     for term in terms:
         score = term_similarity(word, term)

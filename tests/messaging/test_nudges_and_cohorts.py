@@ -243,3 +243,42 @@ def test_residents_assessed_as_urgent_are_left_out_of_group_texts(cohort_world, 
     preview = cohorts.preview(criteria={"team": team.pk}, text="Hi", actor=officer)
     assert preview.will_get_it == 2
     assert dict(preview.excluded)["assessed as urgent: contact them directly"] == 1
+
+
+def test_group_texts_say_who_we_are_only_to_numbers_never_texted(
+    cohort_world, officer, monkeypatch, django_assert_max_num_queries
+):
+    """The first-contact footer goes to numbers never texted; the lookup reads only the
+    group's numbers, a few at a time here to cover more than one batch."""
+    from doorstep.messaging import composing
+
+    team, textable = cohort_world
+    monkeypatch.setattr(composing, "NUMBERS_PER_LOOKUP", 2)
+    Message.objects.create(
+        direction=Message.Direction.OUTBOUND,
+        kind=Message.Kind.ONE_OFF,
+        status=Message.Status.DELIVERED,
+        resident=textable[1],
+        number="+447700900101",
+        body="Earlier",
+    )
+    Message.objects.create(  # a cancelled text never reached them
+        direction=Message.Direction.OUTBOUND,
+        kind=Message.Kind.ONE_OFF,
+        status=Message.Status.CANCELLED,
+        resident=textable[2],
+        number="+447700900102",
+        body="Never sent",
+    )
+    numbers = ["+447700900100", "+447700900101", "+447700900102", "+447700900999"]
+    with django_assert_max_num_queries(2):
+        assert composing.numbers_texted_before(numbers) == {"+447700900101"}
+    cohort = Cohort.objects.create(
+        name="Rent", criteria={"team": team.pk}, body="Hi", created_by=officer, team=team
+    )
+    services.queue_cohort(cohort_id=cohort.pk)
+    footers = {
+        message.number: services.FIRST_CONTACT_FOOTER in message.body
+        for message in Message.objects.filter(cohort=cohort)
+    }
+    assert footers == {"+447700900100": True, "+447700900101": False, "+447700900102": True}

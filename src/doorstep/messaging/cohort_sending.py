@@ -14,7 +14,7 @@ from doorstep.core import service_events
 
 from . import rules, sms
 from .cohorts import recipient_values, select_recipients
-from .composing import STANDARD_PLACEHOLDERS, compose
+from .composing import STANDARD_PLACEHOLDERS, compose, numbers_texted_before
 from .delivery import deliver_message, send_lease
 from .models import Cohort, Message
 
@@ -30,12 +30,7 @@ def queue_cohort(*, cohort_id: int, dispatch: Callable[[int, datetime], None] | 
         return 0
     actor = cohort.created_by
     selection = select_recipients(cohort.criteria)
-    texted_before = set(
-        Message.objects.filter(direction=Message.Direction.OUTBOUND)
-        .exclude(status=Message.Status.CANCELLED)
-        .values_list("number", flat=True)
-        .distinct()
-    )
+    texted_before = numbers_texted_before(r.number for r in selection.recipients)
     send_after = rules.next_send_time(max(cohort.send_after, timezone.now()))
     shared = {
         "direction": Message.Direction.OUTBOUND,

@@ -169,3 +169,39 @@ def test_the_fast_points_always_agree_with_the_explained_ones():
         nd, na = district(need.postcode), area(need.postcode)
         explained, _ = matching._evaluate(candidate, need, nd, na, load, True)
         assert matching._points(candidate, need, nd, na, load) == explained
+
+
+@pytest.mark.django_db
+def test_after_an_edit_the_pool_reads_only_the_friends_that_changed(administrator):
+    from doorstep.inclusion import queries, services
+    from doorstep.inclusion.models import DigitalFriend
+
+    from .conftest import approved_friend
+
+    queries._POOL["pool"] = None
+    first = approved_friend(administrator, full_name="Ann", email="ann@example.org")
+    second = approved_friend(administrator, full_name="Bea", email="bea@example.org")
+    before = {candidate.id: candidate for candidate in queries.pool().candidates}
+    assert set(before) == {first.pk, second.pk}
+
+    details = {
+        "email": second.email,
+        "phone": second.phone,
+        "topics": ["email"],
+        "languages": second.languages,
+        "places": second.places,
+        "availability": second.availability,
+        "postcode": second.postcode,
+        "capacity": second.capacity,
+    }
+    services.update_friend(actor=administrator, friend=second, **details)
+    after = {candidate.id: candidate for candidate in queries.pool().candidates}
+    assert after[first.pk] is before[first.pk]  # untouched: not read again
+    assert after[second.pk].topics == frozenset({"email"})
+
+    services.set_friend_paused(actor=administrator, friend=first, paused=True)
+    third = approved_friend(administrator, full_name="Cat", email="cat@example.org")
+    assert {candidate.id for candidate in queries.pool().candidates} == {second.pk, third.pk}
+
+    DigitalFriend.objects.filter(pk=third.pk).delete()  # gone without a change being seen
+    assert {candidate.id for candidate in queries.pool().candidates} == {second.pk}

@@ -135,14 +135,37 @@ class Pool:
     """
 
     def __init__(self, candidates: Iterable[Candidate]) -> None:
-        self.candidates = list(candidates)
+        self.by_id: dict[int, Candidate] = {candidate.id: candidate for candidate in candidates}
         self.by_topic: dict[str, list[Candidate]] = {}
-        for candidate in self.candidates:
+        for candidate in self.by_id.values():
             for topic in candidate.topics:
                 self.by_topic.setdefault(topic, []).append(candidate)
 
+    @property
+    def candidates(self) -> list[Candidate]:
+        return list(self.by_id.values())
+
     def __len__(self) -> int:
-        return len(self.candidates)
+        return len(self.by_id)
+
+    def updated(self, changed_ids: Iterable[int], fresh: Iterable[Candidate]) -> "Pool":
+        """A new pool with the Friends in `changed_ids` replaced by `fresh` (those still
+        candidates). Only the topics they had or now have are rebuilt; everyone else is reused
+        as they are, already worked out."""
+        changed = set(changed_ids)
+        fresh = list(fresh)
+        touched = {topic for candidate in fresh for topic in candidate.topics}
+        touched.update(
+            topic for pk in changed if pk in self.by_id for topic in self.by_id[pk].topics
+        )
+        pool = Pool(())
+        pool.by_id = {pk: c for pk, c in self.by_id.items() if pk not in changed}
+        pool.by_id.update((candidate.id, candidate) for candidate in fresh)
+        pool.by_topic = dict(self.by_topic)
+        for topic in touched:
+            kept = [c for c in self.by_topic.get(topic, []) if c.id not in changed]
+            pool.by_topic[topic] = kept + [c for c in fresh if topic in c.topics]
+        return pool
 
     def sharing(self, topics: frozenset[str]) -> Iterable[Candidate]:
         if len(topics) == 1:

@@ -151,18 +151,33 @@ def candidates(friends=None, *, with_load: bool = True) -> list[matching.Candida
     ]
 
 
-# One pool per process, rebuilt when any Friend changes: reading and decoding 10,000 Friends
-# takes far longer than ranking them, and Friends change far less often than requests come.
-_POOL: dict = {"key": None, "pool": None}
+# One pool per process: reading and decoding 10,000 Friends takes far longer than ranking them,
+# and Friends change far less often than requests come. After an edit only the Friends changed
+# since the pool was built are read again; a Friend removed altogether (the count falls short)
+# makes it start again.
+_POOL: dict = {"pool": None, "count": None, "last": None, "ids": frozenset()}
 
 
 def pool() -> matching.Pool:
     state = DigitalFriend.objects.aggregate(n=Count("id"), last=Max("changed_at"))
-    key = (state["n"], state["last"])
-    if _POOL["key"] != key or _POOL["pool"] is None:
-        _POOL["pool"] = matching.Pool(candidates(with_load=False))
-        _POOL["key"] = key
+    cached = _POOL["pool"]
+    if cached is not None and (state["n"], state["last"]) == (_POOL["count"], _POOL["last"]):
+        return cached
+    if cached is not None and state["last"] is not None and _POOL["last"] is not None:
+        # ">=": a change made in the same instant as the last one seen is read again.
+        changed = DigitalFriend.objects.filter(changed_at__gte=_POOL["last"])
+        changed_ids = set(changed.values_list("id", flat=True))
+        ids = _POOL["ids"] | changed_ids
+        if len(ids) == state["n"]:
+            _remember(cached.updated(changed_ids, candidates(changed, with_load=False)), state, ids)
+            return _POOL["pool"]
+    ids = frozenset(DigitalFriend.objects.values_list("id", flat=True))
+    _remember(matching.Pool(candidates(with_load=False)), state, ids)
     return _POOL["pool"]
+
+
+def _remember(built: matching.Pool, state: dict, ids) -> None:
+    _POOL.update(pool=built, count=state["n"], last=state["last"], ids=frozenset(ids))
 
 
 def need_of(help_request: HelpRequest) -> matching.Need:

@@ -12,6 +12,8 @@ def govuk_helper(*layout) -> FormHelper:
     """A crispy-forms-gds helper for a form whose <form> tag, CSRF token and hidden fields the
     template writes itself (crispy would otherwise nest a second <form> inside it)."""
     helper = FormHelper()
+    # A core.dates.DateField is drawn as the GOV.UK date input, wherever the layout puts it.
+    helper.field_template = "includes/crispy_field.html"
     helper.form_tag = False
     helper.disable_csrf = True
     helper.layout = Layout(*layout)

@@ -16,3 +16,11 @@ def date_parts(name: str, value: datetime.date | str | None) -> dict[str, str]:
     return {
         f"{name}_{part}": text for part, text in zip(("day", "month", "year"), typed, strict=True)
     }
+
+
+def fill_date(page, legend: str, value: datetime.date) -> None:
+    """Type a date into the GOV.UK date input whose legend is `legend`, as a person would."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(value.day))
+    group.get_by_label("Month").fill(str(value.month))
+    group.get_by_label("Year").fill(str(value.year))

@@ -262,3 +262,12 @@ def test_the_hand_laid_include_takes_a_heading_and_a_hint():
     assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--m">' in html
     assert '<h2 class="govuk-fieldset__heading">Due date</h2>' in html
     assert "Reminders are texted before it. For example, 27 3 2026" in html
+
+
+def test_a_check_page_can_post_the_boxes_again_as_they_were_typed():
+    form = DueForm(date_parts("due_date", "27 Mar 2026"))
+    html = form["due_date"].as_hidden()
+    assert html.count('type="hidden"') == 3
+    assert 'name="due_date_day" value="27"' in html
+    assert 'name="due_date_month" value="Mar"' in html
+    assert 'name="due_date_year" value="2026"' in html

@@ -59,6 +59,14 @@ class GovukDateInput(forms.MultiWidget):
         return [None, None, None]
 
 
+class GovukDateHiddenInput(GovukDateInput):
+    """The three boxes as hidden inputs (`{{ field.as_hidden }}`), for a page that posts the
+    answers again, like a check-before-sending page."""
+
+    def __init__(self, attrs=None):
+        forms.MultiWidget.__init__(self, {part: forms.HiddenInput() for part in PARTS}, attrs)
+
+
 class DateBoundField(BoundField):
     """What the template needs: each box with its name, id, value and whether it is wrong."""
 
@@ -126,6 +134,7 @@ class DateField(forms.MultiValueField):
     """
 
     widget = GovukDateInput
+    hidden_widget = GovukDateHiddenInput
 
     def __init__(
         self,

@@ -8,7 +8,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from doorstep.core.dates import DateField
+from doorstep.core.dates import DateField, needed_date
 from doorstep.core.forms import GovukForm
 from tests.dates import date_parts
 
@@ -271,3 +271,38 @@ def test_a_check_page_can_post_the_boxes_again_as_they_were_typed():
     assert 'name="due_date_day" value="27"' in html
     assert 'name="due_date_month" value="Mar"' in html
     assert 'name="due_date_year" value="2026"' in html
+
+
+class WhenForm(GovukForm):
+    when = forms.ChoiceField(choices=[("now", "Now"), ("later", "Later")])
+    send_date = DateField(label="Date", noun="The date to send it", required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["day"] = needed_date(self, "send_date", data.get("when") == "later")
+        return data
+
+
+@pytest.mark.parametrize(
+    ("when", "typed", "errors", "day"),
+    [
+        ("later", None, ["Enter the date to send it"], None),
+        ("later", "31 2 2026", ["The date to send it must be a real date"], None),
+        ("later", "27 3 2026", None, datetime.date(2026, 3, 27)),
+        ("now", "31 2 2026", None, None),
+        ("now", None, None, None),
+    ],
+)
+def test_a_date_needed_only_after_another_answer(when, typed, errors, day):
+    form = WhenForm({"when": when, **date_parts("send_date", typed)})
+    assert form.is_valid() is (errors is None)
+    assert form.errors.get("send_date") == errors
+    if errors is None:
+        assert form.cleaned_data["day"] == day
+
+
+def test_input_names_list_the_three_boxes_of_a_date():
+    from doorstep.core.forms import input_names
+
+    assert input_names(WhenForm()) == {"when", "send_date_day", "send_date_month", "send_date_year"}
+    assert input_names(WhenForm(prefix="x")) >= {"x-when", "x-send_date_day"}

@@ -245,8 +245,16 @@ def _number(text: str, lowest: int, highest: int) -> int | None:
     return number if lowest <= number <= highest else None
 
 
-def required_error(form: forms.BaseForm, name: str) -> None:
-    """Ask for a date a form needs only after another answer ("At a date and time"): the
-    field's own "Enter the ..." message, unless the field already has a problem."""
-    if name not in form.errors:
+def needed_date(form: forms.BaseForm, name: str, needed: bool) -> datetime.date | None:
+    """The date of an optional DateField that another answer makes necessary ("At a date and
+    time", "Chosen dates"). When needed and left empty, the field's "Enter the ..." message;
+    when not needed, its boxes are ignored, and so are any mistakes in them. Call from clean()."""
+    if not needed:
+        form.errors.pop(name, None)
+        return None
+    if name in form.errors:
+        return None
+    if form.cleaned_data.get(name) is None:
         form.add_error(name, form.fields[name].error_messages["required"])
+        return None
+    return form.cleaned_data[name]

@@ -28,6 +28,15 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
+def input_names(form: forms.BaseForm) -> set[str]:
+    """The names the form's inputs submit: a date field's as its three boxes (due_date_day...)."""
+    names = set()
+    for name, field in form.fields.items():
+        html_name = form.add_prefix(name)
+        names.update(html_name + suffix for suffix in getattr(field.widget, "widgets_names", [""]))
+    return names
+
+
 class GovukForm(forms.Form):
     submit_label = "Continue"
 

@@ -6,10 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from doorstep.core.dates import needed_date
 from doorstep.residents.models import Resident
 
 from . import cohorts, composing, rules
-from .forms import date_when_later, send_date_field
+from .forms import send_date_field
 from .models import Template
 
 FILTER_PREFIX = "filter_"
@@ -150,7 +151,7 @@ class CohortForm(forms.Form):
 
     def _clean_send_after(self, cleaned) -> None:
         self.send_after = None
-        chosen_date = date_when_later(self, "send_date", cleaned.get("when") == "later")
+        chosen_date = needed_date(self, "send_date", cleaned.get("when") == "later")
         if chosen_date is None:
             return
         chosen_time = _parse_time(cleaned.get("send_time", ""))

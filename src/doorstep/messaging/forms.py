@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from doorstep.core.dates import DateField, required_error
+from doorstep.core.dates import DateField, needed_date
 from doorstep.core.validators import format_phone_for_display
 
 from . import composing, rules, sms
@@ -60,22 +60,8 @@ def caller_placeholders(template) -> list[str]:
 
 def send_date_field(noun: str) -> DateField:
     """The date of "At a date and time": optional to the field, since the form asks for it
-    only when that choice is made (see `date_when_later`)."""
+    only when that choice is made (see core.dates.needed_date)."""
     return DateField(label="Date", noun=noun, required=False)
-
-
-def date_when_later(form: forms.Form, name: str, later: bool) -> date | None:
-    """The date a text is to be sent on, when it is to be sent later. Asked for then; its boxes
-    are ignored (and so are their mistakes) when the text goes now."""
-    if not later:
-        form.errors.pop(name, None)
-        return None
-    if name in form.errors:
-        return None
-    if form.cleaned_data.get(name) is None:
-        required_error(form, name)
-        return None
-    return form.cleaned_data[name]
 
 
 def radios(label: str, *, required: str, invalid: str) -> forms.ChoiceField:
@@ -237,7 +223,7 @@ class SendForm(forms.Form):
             for name, field_name in self.value_fields[choice]:
                 if field_name in data and not data[field_name].strip():
                     self.add_error(field_name, f"Enter the {name}")
-        day = date_when_later(self, "send_date", data.get("when") == LATER)
+        day = needed_date(self, "send_date", data.get("when") == LATER)
         if data.get("when") == LATER:
             data["send_at"] = self._clean_send_at(day)
         elif data.get("when") == NOW:

@@ -149,7 +149,6 @@ class AcceptForm(forms.Form):
         )
 
 
-
 class RejectForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why are you rejecting it?",

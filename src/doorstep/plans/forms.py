@@ -186,7 +186,9 @@ class ResidentActionForm(forms.Form):
         error_messages={"required": "Choose which goal it is for"},
     )
     due_date = DateField(
-        label="When will you do it by? (optional)", noun="The date you will do it by", required=False
+        label="When will you do it by? (optional)",
+        noun="The date you will do it by",
+        required=False,
     )
 
     def __init__(self, *args, goals, **kwargs):

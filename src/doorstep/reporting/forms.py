@@ -42,6 +42,7 @@ class DashboardForm(forms.Form):
         choices=[("", "All channels"), *ServiceEvent.Channel.choices],
         error_messages={"invalid_choice": "Choose a channel from the list"},
     )
+
     def __init__(self, *args, teams, all_teams: bool, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today

@@ -9,6 +9,7 @@ from doorstep.cases.models import Case, Task
 from doorstep.core import roles
 from doorstep.core.models import AuditEvent, TimelineEvent
 
+from ..dates import date_parts
 from ..factories import (
     CaseFactory,
     CaseTypeFactory,
@@ -137,11 +138,38 @@ def test_a_team_leader_cannot_reassign_another_teams_case(client, team_leader):
 def test_case_page_forms_show_errors(officer_client, team):
     case = CaseFactory(team=team)
     response = officer_client.post(
-        reverse("cases:add_task", args=[case.pk]), {"title": "", "due_date": "31/02/2026"}
+        reverse("cases:add_task", args=[case.pk]),
+        {"title": "", **date_parts("due_date", "31 2 2026")},
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Enter what needs doing" in page and "must be a real date" in page
+    assert "Enter what needs doing" in page
+    assert '<a href="#id_due_date_day">Due date must be a real date</a>' in page
+    assert 'value="31"' in page
+    assert Task.objects.count() == 0
+
+
+def test_adding_a_task_with_a_due_date(officer_client, team):
+    case = CaseFactory(team=team)
+    form_page = officer_client.get(case.get_absolute_url()).content.decode()
+    assert 'type="date"' not in form_page and 'name="due_date_day"' in form_page
+    response = officer_client.post(
+        reverse("cases:add_task", args=[case.pk]),
+        {"title": "Ring the landlord", **date_parts("due_date", "27 3 2026")},
+    )
+    assert response.status_code == 302
+    assert Task.objects.get().due_date == datetime.date(2026, 3, 27)
+
+
+def test_a_task_due_date_without_a_month_is_explained(officer_client, team):
+    case = CaseFactory(team=team)
+    response = officer_client.post(
+        reverse("cases:add_task", args=[case.pk]),
+        {"title": "Ring the landlord", **date_parts("due_date", "27  2026")},
+    )
+    assert '<a href="#id_due_date_month">Due date must include a month</a>' in (
+        response.content.decode()
+    )
     assert Task.objects.count() == 0
 
 
@@ -150,10 +178,16 @@ def test_opening_a_case_from_the_resident_page(officer_client, officer, team):
     case_type = CaseTypeFactory()
     response = officer_client.post(
         reverse("cases:open", args=[resident.pk]),
-        {"case_type": case_type.pk, "team": team.pk, "summary": "Needs a home"},
+        {
+            "case_type": case_type.pk,
+            "team": team.pk,
+            "summary": "Needs a home",
+            **date_parts("due_date", "1 Apr 2026"),
+        },
     )
     case = Case.objects.get()
     assert response.status_code == 302 and case.owner == officer
+    assert case.due_date == datetime.date(2026, 4, 1)
     missing = officer_client.post(reverse("cases:open", args=[resident.pk]), {})
     assert "Choose the type of case" in missing.content.decode()
 
@@ -183,3 +217,20 @@ def test_case_status_is_chosen_with_radios(officer_client, team):
     )
     response = officer_client.post(reverse("cases:change_status", args=[case.pk]), {})
     assert 'href="#id_status_1"' in response.content.decode()
+
+
+def test_an_impossible_case_due_date_opens_no_case(officer_client, team):
+    resident = ResidentFactory()
+    response = officer_client.post(
+        reverse("cases:open", args=[resident.pk]),
+        {
+            "case_type": CaseTypeFactory().pk,
+            "team": team.pk,
+            **date_parts("due_date", "31 4 2026"),
+        },
+    )
+    assert response.status_code == 200
+    assert '<a href="#id_due_date_day">Due date must be a real date</a>' in (
+        response.content.decode()
+    )
+    assert not Case.objects.exists()

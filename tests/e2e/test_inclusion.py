@@ -12,6 +12,7 @@ from doorstep.core import roles
 from doorstep.inclusion import services
 from doorstep.inclusion.models import HelpRequest, Match, Session, SkillsCheck
 
+from ..dates import fill_date
 from ..factories import PASSWORD, StaffFactory
 from ..inclusion.matrix import friend_details
 from .conftest import assert_accessible, sign_in
@@ -110,7 +111,7 @@ def test_check_refer_match_and_log_a_session(browser, live_server, people):
     page.get_by_role("link", name="Arrange it now").click()
     assert_accessible(page)
     day = timezone.localdate() + datetime.timedelta(days=3)
-    page.get_by_label("Date of the first meeting").fill(day.strftime("%d/%m/%Y"))
+    fill_date(page, "Date of the first meeting", day)
     page.get_by_label("Time of the first meeting").fill("10:30")
     page.get_by_label("Where will you meet?").fill("Central Library")
     page.get_by_role("button", name="Accept and send texts").click()
@@ -133,7 +134,7 @@ def test_check_refer_match_and_log_a_session(browser, live_server, people):
     page.go_back()
     page.get_by_role("button", name="Log a session").click()
     assert_accessible(page)
-    page.get_by_label("Date of the session").fill(timezone.localdate().strftime("%d/%m/%Y"))
+    fill_date(page, "Date of the session", timezone.localdate())
     page.get_by_label("How long was it, in minutes?").fill("45")
     page.get_by_label("What can they now do?").fill("Read and reply in the journal")
     page.get_by_role("group", name="How confident did they feel before?").get_by_label("2").check()
@@ -144,6 +145,7 @@ def test_check_refer_match_and_log_a_session(browser, live_server, people):
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Session saved")
     assert_accessible(page)
     assert Session.objects.get().minutes == 45
+    assert Session.objects.get().held_on == timezone.localdate()
     context.close()
 
 

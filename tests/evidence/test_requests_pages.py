@@ -14,6 +14,7 @@ from doorstep.evidence import links, services
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
 from doorstep.messaging.models import Message
 
+from ..dates import date_parts
 from ..factories import CaseFactory, ResidentFactory, StaffFactory, TeamFactory
 from . import requests_support as support
 from .requests_support import ask, jpeg, link_in_text, pdf
@@ -32,9 +33,7 @@ def _form(*types, due=None, **extra):
     due = due or timezone.localdate() + datetime.timedelta(days=10)
     data = {
         "document_types": [str(t.pk) for t in types],
-        "day": str(due.day),
-        "month": str(due.month),
-        "year": str(due.year),
+        **date_parts("due_date", due),
     }
     # As a browser sends the form: every reviewer list with its first choice.
     for document_type in types:
@@ -105,8 +104,8 @@ def test_choosing_me_team_or_officer(officer_client, officer, amina, payslips, t
         ("no_types", "Choose at least one document to ask for"),
         ("past", "The due date must be today or in the future"),
         ("no_date", "Enter the date the documents are due"),
-        ("half_date", "must include a month"),
-        ("bad_date", "must be a real date"),
+        ("half_date", '<a href="#id_due_date_month">The date the documents are due must include'),
+        ("bad_date", '<a href="#id_due_date_day">The date the documents are due must be a real'),
         ("not_a_reviewer", "That person cannot review documents"),
         ("long_note", "The note must be 300 characters or fewer"),
     ],
@@ -116,9 +115,9 @@ def test_ask_errors(officer_client, amina, payslips, digital_friend, data, messa
     forms = {
         "no_types": _form(),
         "past": _form(payslips, due=yesterday),
-        "no_date": {**_form(payslips), "day": "", "month": "", "year": ""},
-        "half_date": {**_form(payslips), "month": ""},
-        "bad_date": {**_form(payslips), "day": "32"},
+        "no_date": {**_form(payslips), **date_parts("due_date", None)},
+        "half_date": {**_form(payslips), "due_date_month": ""},
+        "bad_date": {**_form(payslips), "due_date_day": "32"},
         "not_a_reviewer": _form(
             payslips, **{f"reviewer_{payslips.pk}": f"staff:{digital_friend.pk}"}
         ),

@@ -11,6 +11,7 @@ from doorstep.core.models import AuditEvent
 from doorstep.evidence import services, tasks
 from doorstep.evidence.models import RequestedDocument, UploadedFile
 
+from ..dates import date_parts
 from ..factories import StaffFactory, TeamFactory
 from .factories import EvidenceRequestFactory, RequestedDocumentFactory
 from .review_support import jpeg_bytes, stored_file, submitted
@@ -207,9 +208,7 @@ def test_accepting_through_the_form(officer_client, document):
         {
             "checklist": ["right_document", "readable", "complete"],
             "actual_kind": "passport",
-            "expires_day": "3",
-            "expires_month": "5",
-            "expires_year": "2031",
+            **date_parts("expires_on", "3 5 2031"),
         },
     )
     assert response.status_code == 302
@@ -232,28 +231,23 @@ def test_accepting_through_the_form(officer_client, document):
             {
                 "checklist": ["right_document", "readable", "complete"],
                 "actual_kind": "passport",
-                "expires_day": "31",
-                "expires_month": "2",
-                "expires_year": "2031",
+                **date_parts("expires_on", "31 2 2031"),
             },
-            "Enter a real expiry date, like 3 5 2027",
+            '<a href="#id_expires_on_day">The expiry date must be a real date</a>',
         ),
         (
             {
                 "checklist": ["right_document", "readable", "complete"],
                 "actual_kind": "passport",
-                "expires_day": "3",
-                "expires_year": "2031",
+                **date_parts("expires_on", "3  2031"),
             },
-            "Enter the expiry date with a day, month and year",
+            '<a href="#id_expires_on_month">The expiry date must include a month</a>',
         ),
         (
             {
                 "checklist": ["right_document", "readable", "complete"],
                 "actual_kind": "passport",
-                "expires_day": "3",
-                "expires_month": "5",
-                "expires_year": "2001",
+                **date_parts("expires_on", "3 5 2001"),
             },
             "The expiry date is not in the future",
         ),

@@ -17,6 +17,7 @@ from doorstep.evidence.filetypes import safe_filename
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
 
 from ..core.resident_browser import get, held
+from ..dates import date_parts
 from . import hostile
 from . import requests_support as support
 from .requests_support import ask, jpeg, pdf
@@ -45,7 +46,7 @@ def _url(name: str, sent, *args) -> str:
 
 
 def _confirm(client, sent) -> None:
-    response = client.post(_url("link", sent), {"day": "27", "month": "3", "year": "1985"})
+    response = client.post(_url("link", sent), date_parts("date_of_birth", "27 3 1985"))
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
@@ -107,12 +108,16 @@ def test_the_link_asks_for_the_date_of_birth_before_showing_anything(client, sen
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({}, "Enter your date of birth"),
-        ({"day": "27", "year": "1985"}, "Your date of birth must include a month"),
-        ({"day": "31", "month": "2", "year": "1985"}, "must be a real date, like 27 3 1985"),
-        ({"day": "aa", "month": "3", "year": "1985"}, "must be a real date"),
-        ({"day": "123", "month": "3", "year": "1985"}, "must be a real date"),
-        ({"day": "1", "month": "1", "year": "2999"}, "Your date of birth must be in the past"),
+        ({}, '<a href="#id_date_of_birth_day">Enter your date of birth</a>'),
+        (
+            date_parts("date_of_birth", "27  1985"),
+            '<a href="#id_date_of_birth_month">Your date of birth must include a month</a>',
+        ),
+        (date_parts("date_of_birth", "31 2 1985"), "Your date of birth must be a real date"),
+        (date_parts("date_of_birth", "aa 3 1985"), "Your date of birth must be a real date"),
+        (date_parts("date_of_birth", "123 3 1985"), "Your date of birth must be a real date"),
+        (date_parts("date_of_birth", "27 3 85"), "Year must include 4 numbers"),
+        (date_parts("date_of_birth", "1 1 2999"), "Your date of birth must be in the past"),
     ],
 )
 def test_date_of_birth_errors(client, sent, data, message):
@@ -126,7 +131,7 @@ def test_date_of_birth_errors(client, sent, data, message):
 
 
 def test_three_wrong_dates_lock_the_link(client, sent):
-    wrong = {"day": "1", "month": "1", "year": "1990"}
+    wrong = date_parts("date_of_birth", "1 1 1990")
     first = client.post(_url("link", sent), wrong).content.decode()
     assert "does not match our records" in first and "2 more tries" in first
     client.post(_url("link", sent), wrong)
@@ -137,7 +142,7 @@ def test_three_wrong_dates_lock_the_link(client, sent):
     assert "ask them to send you a new link" in content
     assert "What is your date of birth?" not in content
     # The right date does not open it while locked, from this browser or another, nor later.
-    right = {"day": "27", "month": "3", "year": "1985"}
+    right = date_parts("date_of_birth", "27 3 1985")
     assert client.post(_url("link", sent), right).status_code == 429
     assert Client().post(_url("link", sent), right).status_code == 429
     with freeze_time(timezone.now() + datetime.timedelta(hours=2)):
@@ -451,7 +456,7 @@ def _confirm_with_csrf(client, sent):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     response = client.post(
         _url("link", sent),
-        {"day": "27", "month": "3", "year": "1985", "csrfmiddlewaretoken": token},
+        {**date_parts("date_of_birth", "27 3 1985"), "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
 

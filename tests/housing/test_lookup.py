@@ -6,13 +6,14 @@ from django.urls import reverse
 from doorstep.core.models import AuditEvent, ServiceEvent, TimelineEvent
 from doorstep.housing import services
 
+from ..dates import date_parts
 from ..factories import ResidentFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/housing/my-position/"
-RIGHT = {"reference": "hrtest1", "day": "27", "month": "3", "year": "1985"}
-WRONG = {**RIGHT, "day": "28"}
+RIGHT = {"reference": "hrtest1", **date_parts("date_of_birth", "27 3 1985")}
+WRONG = {**RIGHT, "date_of_birth_day": "28"}
 
 
 def lookup_audit():
@@ -102,23 +103,27 @@ def test_four_failures_still_allow_the_right_answer(client, register):
     ("data", "message"),
     [
         (
-            {"reference": "", "day": "27", "month": "3", "year": "1985"},
+            {"reference": "", **date_parts("date_of_birth", "27 3 1985")},
             "Enter your housing register reference",
         ),
         (
-            {"reference": "HRTEST1", "day": "", "month": "", "year": ""},
-            "Enter the lead applicant&#x27;s date of birth",
+            {"reference": "HRTEST1", **date_parts("date_of_birth", None)},
+            '<a href="#id_date_of_birth_day">Enter the lead applicant&#x27;s date of birth</a>',
         ),
         (
-            {"reference": "HRTEST1", "day": "27", "month": "", "year": "1985"},
-            "Date of birth must include a month",
+            {"reference": "HRTEST1", **date_parts("date_of_birth", "27  1985")},
+            '<a href="#id_date_of_birth_month">Date of birth must include a month</a>',
         ),
         (
-            {"reference": "HRTEST1", "day": "31", "month": "2", "year": "1985"},
-            "Date of birth must be a real date",
+            {"reference": "HRTEST1", **date_parts("date_of_birth", "31 2 1985")},
+            '<a href="#id_date_of_birth_day">Date of birth must be a real date</a>',
         ),
         (
-            {"reference": "HRTEST1", "day": "1", "month": "1", "year": "2999"},
+            {"reference": "HRTEST1", **date_parts("date_of_birth", "27 3 85")},
+            '<a href="#id_date_of_birth_year">Year must include 4 numbers</a>',
+        ),
+        (
+            {"reference": "HRTEST1", **date_parts("date_of_birth", "1 1 2999")},
             "Date of birth must be in the past",
         ),
     ],

@@ -16,6 +16,7 @@ from doorstep.inclusion.models import DigitalFriend, EventSignup, HelpRequest
 from doorstep.messaging.models import Message
 
 from ..api.conftest import ApiClient
+from ..dates import date_parts
 from ..factories import ResidentFactory, StaffFactory
 from .matrix import friend_details
 
@@ -47,7 +48,7 @@ def edit_data(**overrides) -> dict:
         "availability": ["tue_pm"],
         "postcode": "E8 3BB",
         "capacity": "4",
-        "dbs_checked_on": "",
+        **date_parts("dbs_checked_on", None),
     }
     return {**data, **overrides}
 
@@ -139,12 +140,12 @@ def test_changing_a_friend_bad_input_shows_every_error(coordinator_client, frien
                 places=["home_visit"],
                 availability=[],
                 capacity="11",
-                dbs_checked_on="31/2/2024",
+                **date_parts("dbs_checked_on", "31 2 2024"),
             ),
         )
     )
     # A type error (the date, the number) and rule errors, all on the first submit.
-    assert "Enter the date of the DBS check as a real date" in bad
+    assert "The date of their DBS check must be a real date" in bad
     assert "Enter how many people they can help at a time, from 1 to 10" in bad
     assert "Enter an e-mail address in the correct format" in bad
     assert "Select at least one topic they can help with" in bad
@@ -155,8 +156,8 @@ def test_changing_a_friend_bad_input_shows_every_error(coordinator_client, frien
     friend.refresh_from_db()
     assert friend.email == "fatima@example.org" and friend.places == ["library"]
     assert not AuditEvent.objects.filter(detail="Details changed").exists()
-    today = timezone.localdate().strftime("%d/%m/%Y")
-    coordinator_client.post(url, edit_data(places=["home_visit"], dbs_checked_on=today))
+    today = date_parts("dbs_checked_on", timezone.localdate())
+    coordinator_client.post(url, edit_data(places=["home_visit"], **today))
     friend.refresh_from_db()
     assert friend.places == ["home_visit"] and friend.dbs_checked_on == timezone.localdate()
 
@@ -323,16 +324,16 @@ def test_friend_sign_up_shows_type_and_rule_errors_together(client):
         "languages": "English",
         "topics": [],
         "capacity": "9",
-        "available_from": "32/13/2026",
+        **date_parts("available_from", "32 13 2026"),
     }
     form = FriendForm(data)
     assert not form.is_valid()
-    assert "Enter the date you can start as a real date" in form.errors["available_from"][0]
+    assert form.errors["available_from"] == ["The date you can start must be a real date"]
     assert form.errors["topics"] == ["Select at least one topic they can help with"]
     # The failed fields keep their own single message.
     assert len(form.errors["available_from"]) == 1 and len(form.errors["capacity"]) == 1
     html = page(client.post(reverse("inclusion:volunteer"), data))
-    assert "as a real date" in html and "Select at least one topic" in html
+    assert "must be a real date" in html and "Select at least one topic" in html
     assert not DigitalFriend.objects.exists()
 
 

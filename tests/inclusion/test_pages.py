@@ -19,6 +19,7 @@ from doorstep.inclusion.models import (
     SkillsCheck,
 )
 
+from ..dates import date_parts
 from ..factories import CaseFactory, ResidentFactory, StaffFactory
 from .conftest import approved_friend
 from .matrix import friend_details
@@ -164,7 +165,9 @@ def test_the_public_can_ask_for_help_and_volunteer(client):
         )
     )
     assert "Select at least one topic they can help with" in no_topic
-    past = page(client.post(reverse("inclusion:volunteer"), {"available_from": "1/1/2020"}))
+    past = page(
+        client.post(reverse("inclusion:volunteer"), date_parts("available_from", "1 1 2020"))
+    )
     assert "The date they can start must be today or in the future" in past
     assert not DigitalFriend.objects.exists()
     ok = client.post(
@@ -202,18 +205,44 @@ def test_the_coordinator_matches_and_arranges(client, team_leader, help_request,
     url = reverse("inclusion:arrange", args=[match.pk])
     bad = page(
         client.post(
-            url, {"meeting_date": "1/1/2020", "meeting_time": "10:00", "meeting_place": "Library"}
+            url,
+            {
+                **date_parts("meeting_date", "1 1 2020"),
+                "meeting_time": "10:00",
+                "meeting_place": "Library",
+            },
         )
     )
     assert "The first meeting must be in the future" in bad
-    day = (timezone.localdate() + datetime.timedelta(days=4)).strftime("%d/%m/%Y")
+    impossible = page(
+        client.post(
+            url,
+            {
+                **date_parts("meeting_date", "30 2 2030"),
+                "meeting_time": "10:00",
+                "meeting_place": "Library",
+            },
+        )
+    )
+    assert (
+        '<a href="#id_meeting_date_day">The date of the first meeting must be a real date</a>'
+        in (impossible)
+    )
+    assert Match.objects.get().status == "offered"
+    day = timezone.localdate() + datetime.timedelta(days=4)
     response = client.post(
         url,
-        {"meeting_date": day, "meeting_time": "10:30", "meeting_place": "Central Library"},
+        {
+            **date_parts("meeting_date", day),
+            "meeting_time": "10:30",
+            "meeting_place": "Central Library",
+        },
         follow=True,
     )
     assert "Arranged: Nadia Near will help Amina Khan" in page(response)
     assert Match.objects.get().status == "accepted"
+    first_meeting = timezone.localtime(Match.objects.get().first_meeting_at)
+    assert (first_meeting.date(), first_meeting.time()) == (day, datetime.time(10, 30))
 
 
 def test_a_friend_sees_only_their_own_learners(
@@ -249,20 +278,37 @@ def test_a_friend_accepts_and_logs_a_session(client, friend, help_request, team_
     match = services.offer_match(actor=team_leader, help_request=help_request, friend=friend)
     client.force_login(friend.staff)
     url = reverse("inclusion:learner", args=[match.pk])
-    day = (timezone.localdate() + datetime.timedelta(days=2)).strftime("%d/%m/%Y")
-    client.post(url, {"meeting_date": day, "meeting_time": "14:00", "meeting_place": "Library"})
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    client.post(
+        url,
+        {**date_parts("meeting_date", day), "meeting_time": "14:00", "meeting_place": "Library"},
+    )
     assert Match.objects.get().status == "accepted"
     session_url = reverse("inclusion:log_session", args=[match.pk])
     assert "Enter the length in minutes, like 45" in page(
         client.post(session_url, {"minutes": "abc"})
     )
-    bad = page(client.post(session_url, {"held_on": "", "minutes": ""}))
-    assert "Enter the date of the session" in bad
+    bad = page(client.post(session_url, {**date_parts("held_on", None), "minutes": ""}))
+    assert '<a href="#id_held_on_day">Enter the date of the session</a>' in bad
     assert "Select how confident they felt before the session, from 1 to 5" in bad
+    session = {
+        "minutes": "60",
+        "topics": ["uc_journal"],
+        "can_now_do": "Post in the journal",
+        "confidence_before": "2",
+        "confidence_after": "4",
+    }
+    impossible = page(client.post(session_url, {**date_parts("held_on", "31 4 2025"), **session}))
+    assert '<a href="#id_held_on_day">The date of the session must be a real date</a>' in impossible
+    no_month = page(client.post(session_url, {**date_parts("held_on", "3  2025"), **session}))
+    assert '<a href="#id_held_on_month">The date of the session must include a month</a>' in (
+        no_month
+    )
+    assert not Session.objects.exists()
     ok = client.post(
         session_url,
         {
-            "held_on": timezone.localdate().strftime("%d/%m/%Y"),
+            **date_parts("held_on", timezone.localdate()),
             "minutes": "60",
             "topics": ["uc_journal"],
             "can_now_do": "Post in the journal",
@@ -272,18 +318,19 @@ def test_a_friend_accepts_and_logs_a_session(client, friend, help_request, team_
     )
     assert ok.status_code == 302
     assert Session.objects.get().confidence_after == 4
+    assert Session.objects.get().held_on == timezone.localdate()
 
 
 def test_events_over_capacity_and_attendance(client, team_leader):
     client.force_login(team_leader)
-    day = (timezone.localdate() + datetime.timedelta(days=3)).strftime("%d/%m/%Y")
+    day = timezone.localdate() + datetime.timedelta(days=3)
     bad = page(
         client.post(
             reverse("inclusion:events_manage"),
             {
                 "title": "Drop-in",
                 "place": "Library",
-                "day": "1/1/2020",
+                **date_parts("day", "1 1 2020"),
                 "starts": "10:00",
                 "ends": "09:00",
                 "capacity": "0",
@@ -298,7 +345,7 @@ def test_events_over_capacity_and_attendance(client, team_leader):
         {
             "title": "Drop-in",
             "place": "Library",
-            "day": day,
+            **date_parts("day", day),
             "starts": "10:00",
             "ends": "12:00",
             "capacity": "1",
@@ -306,6 +353,7 @@ def test_events_over_capacity_and_attendance(client, team_leader):
         },
     )
     event = Event.objects.get()
+    assert timezone.localtime(event.starts_at).date() == day
     client.logout()
     signup_url = reverse("inclusion:event", args=[event.pk])
     assert "You have a place" in page(
@@ -343,6 +391,15 @@ def test_the_impact_page(client, team_leader, accepted, friend):
     assert "Enter a postcode area" in page(client.get(reverse("inclusion:impact"), {"area": "E1"}))
     elsewhere = page(client.get(reverse("inclusion:impact"), {"area": "N"}))
     assert "postcode area N" in elsewhere
+    chosen = page(
+        client.get(
+            reverse("inclusion:impact"),
+            {**date_parts("start", "1 1 2025"), **date_parts("end", "31 Jan 2025")},
+        )
+    )
+    assert "1 Jan 2025 to 31 Jan 2025" in chosen
+    impossible = page(client.get(reverse("inclusion:impact"), date_parts("end", "31 6 2025")))
+    assert '<a href="#id_end_day">The last day must be a real date</a>' in impossible
 
 
 def test_approving_on_the_page(client, administrator, settings):
@@ -350,21 +407,22 @@ def test_approving_on_the_page(client, administrator, settings):
     friend = services.sign_up_friend(actor=None, **friend_details(places=["home_visit"]))
     client.force_login(administrator)
     url = reverse("inclusion:friend", args=[friend.pk])
-    bad = page(client.post(url, {"safeguarding_trained_on": "31/2/2024"}))
-    assert "Enter the date of the safeguarding training as a real date" in bad
+    bad = page(client.post(url, date_parts("safeguarding_trained_on", "31 2 2024")))
+    assert "The date of their safeguarding training must be a real date" in bad
     missing = page(client.post(url, {}))
     assert "Enter the date they finished safeguarding training" in missing
     assert "Enter the date of their DBS check: they offer home visits" in missing
-    today = timezone.localdate().strftime("%d/%m/%Y")
+    today = timezone.localdate()
     client.post(
         url,
         {
-            "safeguarding_trained_on": today,
-            "data_protection_trained_on": today,
-            "dbs_checked_on": today,
+            **date_parts("safeguarding_trained_on", today),
+            **date_parts("data_protection_trained_on", today),
+            **date_parts("dbs_checked_on", today),
         },
     )
     friend.refresh_from_db()
+    assert friend.safeguarding_trained_on == today and friend.dbs_checked_on == today
     assert (
         friend.status == "approved"
         and friend.staff.groups.filter(name=roles.DIGITAL_FRIEND).exists()

@@ -15,6 +15,7 @@ from doorstep.messaging.cohort_forms import NO_FILTER_ERROR
 from doorstep.messaging.models import Cohort, Message, Suppression, Template
 from doorstep.messaging.rules import UK
 
+from ..dates import date_parts
 from ..factories import CaseFactory, PhoneFactory, ResidentFactory, StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,9 +68,7 @@ def answers(team):
             "template": "",
             "body": "Hello ((first name)), please send your rent statement.",
             "when": "now",
-            "send_day": "",
-            "send_month": "",
-            "send_year": "",
+            **date_parts("send_date", None),
             "send_time": "",
             "action": "check",
         }
@@ -147,15 +146,17 @@ def test_at_least_one_filter_is_needed(leader_client, answers, group):
         ({"when": ""}, "Select when to send the group text"),
         ({"when": "later"}, "Enter the date to send it"),
         (
-            {"when": "later", "send_day": "31", "send_month": "2", "send_year": "2030"},
-            "Enter a real date",
+            {"when": "later", **date_parts("send_date", "31 2 2030")},
+            "The date to send it must be a real date",
+        ),
+        (
+            {"when": "later", **date_parts("send_date", "1 2 30"), "send_time": "10:00"},
+            "Year must include 4 numbers",
         ),
         (
             {
                 "when": "later",
-                "send_day": "1",
-                "send_month": "2",
-                "send_year": "2099",
+                **date_parts("send_date", "1 2 2099"),
                 "send_time": "25:00",
             },
             "Enter the time in the 24-hour clock",
@@ -163,9 +164,7 @@ def test_at_least_one_filter_is_needed(leader_client, answers, group):
         (
             {
                 "when": "later",
-                "send_day": "1",
-                "send_month": "2",
-                "send_year": "2020",
+                **date_parts("send_date", "1 2 2020"),
                 "send_time": "10:00",
             },
             "The date and time to send it must be in the future",
@@ -285,6 +284,16 @@ def test_a_template_can_be_sent(
     assert Message.objects.filter(body__startswith="Rent due soon, Amina").exists()
 
 
+def test_the_check_page_posts_the_date_boxes_back_as_typed(leader_client, answers, group):
+    when = future()
+    typed = {**date_parts("send_date", when.date()), "send_time": when.strftime("%H:%M")}
+    check = leader_client.post(NEW, answers(when="later", **typed)).content.decode()
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', check))
+    assert {name: hidden[name] for name in typed} == typed
+    leader_client.post(NEW, {**hidden, "action": "send"})
+    assert Cohort.objects.get().send_after == when
+
+
 def test_sending_later_waits_without_refreshing(
     leader_client, answers, group, run_tasks, django_capture_on_commit_callbacks
 ):
@@ -295,9 +304,7 @@ def test_sending_later_waits_without_refreshing(
             answers(
                 action="send",
                 when="later",
-                send_day=str(when.day),
-                send_month=str(when.month),
-                send_year=str(when.year),
+                **date_parts("send_date", when.date()),
                 send_time=when.strftime("%H:%M"),
             ),
         )

@@ -18,6 +18,7 @@ from doorstep.messaging.panel import panel_context
 from doorstep.messaging.rules import UK
 from doorstep.messaging.services import reply_as_resident
 
+from ..dates import date_parts
 from ..factories import PhoneFactory, ResidentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -357,19 +358,17 @@ def test_a_template_is_sent_with_the_values_typed_in(
         ({"when": ""}, "Choose when to send the text"),
         ({"when": "later"}, "Enter the date to send the text"),
         (
-            {"when": "later", "send_day": "31", "send_month": "2", "send_year": "2030"},
+            {"when": "later", **date_parts("send_date", "31 2 2030")},
             "The date to send the text must be a real date",
         ),
         (
-            {"when": "later", "send_day": "3", "send_year": "2030", "send_time": "9am"},
+            {"when": "later", **date_parts("send_date", "3  2030"), "send_time": "9am"},
             "The date to send the text must include a month",
         ),
         (
             {
                 "when": "later",
-                "send_day": "3",
-                "send_month": "3",
-                "send_year": "2030",
+                **date_parts("send_date", "3 3 2030"),
                 "send_time": "25:00",
             },
             "Enter a real time, like 9:30am or 14:00",
@@ -377,9 +376,7 @@ def test_a_template_is_sent_with_the_values_typed_in(
         (
             {
                 "when": "later",
-                "send_day": "3",
-                "send_month": "3",
-                "send_year": "2020",
+                **date_parts("send_date", "3 3 2020"),
                 "send_time": "9am",
             },
             "The date and time to send the text must be in the future",
@@ -396,18 +393,42 @@ def test_bad_input_is_explained_and_nothing_is_sent(
     assert not Message.objects.exists()
 
 
+def test_a_date_left_in_the_boxes_is_ignored_when_the_text_goes_now(
+    officer_client, textable_resident
+):
+    url = reverse("messaging:send", args=[textable_resident.pk])
+    officer_client.post(
+        url, send_data(action="send", when="now", **date_parts("send_date", "31 2 20"))
+    )
+    assert Message.objects.get().status == Message.Status.QUEUED
+
+
+def test_the_summary_links_to_the_date_box_with_the_problem(officer_client, textable_resident):
+    url = reverse("messaging:send", args=[textable_resident.pk])
+    response = officer_client.post(
+        url,
+        send_data(
+            action="send", when="later", **date_parts("send_date", "3  2030"), send_time="9am"
+        ),
+    )
+    page = response.content.decode()
+    assert '<a href="#id_send_date_month">The date to send the text must include a month</a>' in (
+        page
+    )
+    assert 'govuk-input--width-2 govuk-input--error" id="id_send_date_month"' in page
+    assert 'govuk-input--width-2" id="id_send_date_day"' in page
+    assert not Message.objects.exists()
+
+
 def test_a_text_can_be_sent_later(officer_client, textable_resident):
     day = timezone.now().astimezone(UK).date() + timedelta(days=2)
-    later = {
-        "when": "later",
-        "send_day": str(day.day),
-        "send_month": str(day.month),
-        "send_year": str(day.year),
-        "send_time": "10:30am",
-    }
+    later = {"when": "later", **date_parts("send_date", day), "send_time": "10:30am"}
     url = reverse("messaging:send", args=[textable_resident.pk])
-    page = page_text(officer_client.post(url, send_data(**later)))
-    assert f"{day:%A} {day.day} {day:%B %Y} at 10:30" in page
+    check = officer_client.post(url, send_data(**later)).content.decode()
+    assert f"{day:%A} {day.day} {day:%B %Y} at 10:30" in check
+    # The check page posts the three boxes again, as they were typed.
+    assert f'name="send_date_day" value="{day.day}"' in check
+    assert f'name="send_date_year" value="{day.year}"' in check
     response = officer_client.post(url, send_data(action="send", **later))
     message = Message.objects.get()
     assert message.send_after == datetime.combine(day, time(10, 30), tzinfo=UK)

@@ -1,5 +1,6 @@
 """Officer, Administrator and resident pages: happy paths, bad inputs and permissions."""
 
+import datetime
 import re
 import time
 
@@ -12,6 +13,7 @@ from doorstep.plans import services
 from doorstep.plans.models import Action, Comment, Plan, PlanTemplate
 
 from ..core.resident_browser import get
+from ..dates import date_parts
 from ..factories import ResidentFactory, StaffFactory
 from .conftest import council_action, days_from_today, resident_action
 
@@ -78,9 +80,7 @@ def test_a_stale_edit_keeps_what_the_officer_typed(officer_client, plan):
             "owner_kind": "resident",
             "owner_staff": "",
             "partner_name": "",
-            "due_day": "",
-            "due_month": "",
-            "due_year": "",
+            **date_parts("due_date", None),
             "status": "to_do",
             "version": str(seen),
         },
@@ -102,15 +102,25 @@ def test_action_form_bad_inputs(officer_client, plan):
         {
             "description": "",
             "owner_kind": "partner",
-            "due_day": "31",
-            "due_month": "2",
-            "due_year": "2030",
+            **date_parts("due_date", "31 2 2030"),
             "version": "0",
         },
     )
     page = response.content.decode()
     assert "Enter what needs to be done" in page
-    assert "The due date must be a real date" in page
+    assert '<a href="#id_due_date_day">Due date must be a real date</a>' in page
+    response = officer_client.post(
+        reverse("plans:add_action", args=[goal.pk]),
+        {
+            "description": "Advice",
+            "owner_kind": "resident",
+            **date_parts("due_date", "3 4 26"),
+            "version": "0",
+        },
+    )
+    assert '<a href="#id_due_date_year">Year must include 4 numbers</a>' in (
+        response.content.decode()
+    )
     response = officer_client.post(
         reverse("plans:add_action", args=[goal.pk]),
         {"description": "Advice", "owner_kind": "partner", "version": "0"},
@@ -132,14 +142,14 @@ def test_officer_adds_changes_and_removes_goals_and_actions(officer_client, plan
             "description": "Apply for a budgeting advance",
             "owner_kind": "officer",
             "owner_staff": "",
-            "due_day": str(due.day),
-            "due_month": str(due.month),
-            "due_year": str(due.year),
+            **date_parts("due_date", due),
             "version": "0",
         },
     )
     action = Action.objects.get(description="Apply for a budgeting advance")
     assert action.owner_staff == officer and action.due_date == due
+    form_page = officer_client.get(reverse("plans:edit_action", args=[action.pk])).content.decode()
+    assert f'name="due_date_day" type="text" inputmode="numeric" value="{due.day}"' in form_page
     officer_client.post(
         reverse("plans:remove_action", args=[action.pk]), {"version": str(action.version)}
     )
@@ -310,9 +320,30 @@ def test_resident_ticks_done_comments_and_adds_an_action(resident_client, plan):
     response = client.post(url, {"description": "", "goal": ""})
     assert "Enter what you will do" in response.content.decode()
     goal = plan.goals.get()
-    client.post(url, {"description": "Ask my sister about a room", "goal": str(goal.pk)})
+    no_month = client.post(
+        url,
+        {
+            "description": "Ask my sister about a room",
+            "goal": str(goal.pk),
+            **date_parts("due_date", "30  2031"),
+        },
+    )
+    assert (
+        '<a href="#id_due_date_month">The date you will do it by must include a month</a>'
+        in no_month.content.decode()
+    )
+    assert not Action.objects.filter(description="Ask my sister about a room").exists()
+    client.post(
+        url,
+        {
+            "description": "Ask my sister about a room",
+            "goal": str(goal.pk),
+            **date_parts("due_date", "30 Jun 2031"),
+        },
+    )
     added = Action.objects.get(description="Ask my sister about a room")
     assert added.added_by_resident and added.owner_kind == "resident"
+    assert added.due_date == datetime.date(2031, 6, 30)
 
 
 def test_resident_tick_on_an_older_version_is_refused_plainly(resident_client, plan, officer):

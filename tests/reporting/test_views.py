@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,7 @@ from doorstep.core.models import AuditEvent
 from doorstep.reporting import survey
 from doorstep.reporting.models import ChannelCost, CostSettings
 
+from ..dates import date_parts
 from ..factories import CaseFactory, StaffFactory, TeamFactory
 from .conftest import answered, completed, started
 
@@ -126,6 +128,42 @@ def test_chosen_dates_and_periods(client, team_leader, events):
     earlier = client.get(reverse(DASHBOARD), {"period": "week", "on": "2001-01-01"})
     assert 'data-figure="digital_take_up" data-value=""' in earlier.text
     assert "no data" in earlier.text
+
+
+def test_chosen_dates_keep_their_box_names_and_reach_the_export_links(client, team_leader, events):
+    client.force_login(team_leader)
+    today = timezone.localdate()
+    query = {"period": "custom", **date_parts("from", today), **date_parts("to", today)}
+    page = client.get(reverse(DASHBOARD), query).text
+    # The boxes are still from_day ... to_year, so links shared before keep working.
+    for part in ("day", "month", "year"):
+        assert f'name="from_{part}"' in page and f'name="to_{part}"' in page
+    export = re.search(r'href="([^"]+)" id="export-csv"', page).group(1)
+    assert f"from_day={today.day}" in export and f"to_year={today.year}" in export
+
+
+@pytest.mark.parametrize(
+    ("typed", "target", "message"),
+    [
+        ("1  2025", "id_from_month", "Start date must include a month"),
+        ("1 3 25", "id_from_year", "Year must include 4 numbers"),
+        ("1 3 1999", "id_from_day", "Start date must be the same as or after 1 January 2000"),
+    ],
+)
+def test_a_mistyped_start_date_is_linked_from_the_summary(
+    client, team_leader, typed, target, message
+):
+    client.force_login(team_leader)
+    query = {"period": "custom", **date_parts("from", typed), **date_parts("to", "1 4 2025")}
+    page = client.get(reverse(DASHBOARD), query).text
+    assert f'<a href="#{target}">{message}</a>' in page
+
+
+def test_dates_left_in_the_boxes_are_ignored_for_a_month(client, team_leader, events):
+    client.force_login(team_leader)
+    page = client.get(reverse(DASHBOARD), {"period": "month", **date_parts("from", "31 2 20")})
+    assert "There is a problem" not in page.text
+    assert 'data-figure="digital_take_up"' in page.text
 
 
 def test_exports_match_the_page(client, team_leader, events):

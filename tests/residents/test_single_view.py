@@ -1,11 +1,15 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from doorstep.core import timeline
 from doorstep.core.models import AuditEvent
 from doorstep.residents import services
-from doorstep.residents.models import Household, HouseholdMember
+from doorstep.residents.models import Household, HouseholdMember, Resident
 
+from ..dates import date_parts
 from ..factories import CaseFactory, PhoneFactory, ResidentFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,12 +114,62 @@ def test_creating_a_resident_through_the_form(officer_client):
             "postcode": "n16 7ud",
             "phones": "07700 900 555\n",
             "preferred_contact": "text",
-            "date_of_birth": "1990-04-05",
+            **date_parts("date_of_birth", "5 4 1990"),
         },
     )
     assert response.status_code == 302
     page = officer_client.get(response.url).content.decode()
     assert "Ola Nowak" in page and "N16 7UD" in page and "07700 900555" in page
+    assert Resident.objects.get(last_name="Nowak").date_of_birth == datetime.date(1990, 4, 5)
+
+
+def test_the_form_asks_for_the_date_of_birth_in_three_boxes(officer_client):
+    page = officer_client.get(reverse("residents:create")).content.decode()
+    assert 'type="date"' not in page
+    for part in ("day", "month", "year"):
+        assert f'name="date_of_birth_{part}"' in page
+        assert f'autocomplete="bday-{part}"' in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "message", "first_box"),
+    [
+        ("31 2 1990", "Date of birth must be a real date", "day"),
+        ("5  1990", "Date of birth must include a month", "month"),
+        ("5 4 90", "Year must include 4 numbers", "year"),
+    ],
+)
+def test_a_wrong_date_of_birth_is_explained_and_nothing_is_saved(
+    officer_client, typed, message, first_box
+):
+    response = officer_client.post(
+        reverse("residents:create"),
+        {
+            "first_name": "Ola",
+            "last_name": "Nowak",
+            "preferred_contact": "text",
+            **date_parts("date_of_birth", typed),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'<a href="#id_date_of_birth_{first_box}">{message}</a>' in page
+    assert not Resident.objects.filter(last_name="Nowak").exists()
+
+
+def test_a_date_of_birth_in_the_future_is_refused(officer_client):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = officer_client.post(
+        reverse("residents:create"),
+        {
+            "first_name": "Ola",
+            "last_name": "Nowak",
+            "preferred_contact": "text",
+            **date_parts("date_of_birth", tomorrow),
+        },
+    )
+    assert "Date of birth must be in the past" in response.content.decode()
+    assert not Resident.objects.filter(last_name="Nowak").exists()
 
 
 def test_the_form_shows_every_error_and_keeps_what_was_typed(officer_client):
@@ -140,16 +194,29 @@ def test_the_form_shows_every_error_and_keeps_what_was_typed(officer_client):
 
 
 def test_editing_a_resident(officer_client):
-    resident = ResidentFactory(first_name="Sam", last_name="Jones")
+    resident = ResidentFactory(
+        first_name="Sam", last_name="Jones", date_of_birth=datetime.date(1984, 6, 3)
+    )
     url = reverse("residents:edit", args=[resident.pk])
-    form_page = officer_client.get(url)
-    assert 'value="Sam"' in form_page.content.decode()
+    form_page = officer_client.get(url).content.decode()
+    assert 'value="Sam"' in form_page
+    assert (
+        'name="date_of_birth_day" type="text" inputmode="numeric" autocomplete="bday-day" value="3"'
+        in form_page
+    )
     response = officer_client.post(
-        url, {"first_name": "Samuel", "last_name": "Jones", "preferred_contact": "phone"}
+        url,
+        {
+            "first_name": "Samuel",
+            "last_name": "Jones",
+            "preferred_contact": "phone",
+            **date_parts("date_of_birth", "4 Jun 1984"),
+        },
     )
     assert response.status_code == 302
     resident.refresh_from_db()
     assert resident.first_name == "Samuel" and resident.preferred_contact == "phone"
+    assert resident.date_of_birth == datetime.date(1984, 6, 4)
 
 
 def test_merged_record_redirects_to_the_kept_one(officer_client):

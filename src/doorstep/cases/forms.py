@@ -1,5 +1,6 @@
 from django import forms
 
+from doorstep.core.dates import DateField
 from doorstep.core.forms import GovukForm
 from doorstep.core.models import Staff, Team
 
@@ -21,12 +22,7 @@ class OpenCaseForm(GovukForm):
         error_messages={"required": "Choose the team that will work the case"},
     )
     summary = forms.CharField(label="Summary (optional)", required=False, max_length=300)
-    due_date = forms.DateField(
-        label="Due date (optional)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "The due date must be a real date, like 2026-12-01"},
-    )
+    due_date = DateField(label="Due date (optional)", required=False)
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,12 +36,7 @@ class TaskForm(GovukForm):
         max_length=200,
         error_messages={"required": "Enter what needs doing"},
     )
-    due_date = forms.DateField(
-        label="Due date (optional)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "The due date must be a real date, like 2026-12-01"},
-    )
+    due_date = DateField(label="Due date (optional)", required=False)
     assignee = forms.ModelChoiceField(
         queryset=Staff.objects.none(),
         required=False,

@@ -12,6 +12,8 @@ def govuk_helper(*layout) -> FormHelper:
     """A crispy-forms-gds helper for a form whose <form> tag, CSRF token and hidden fields the
     template writes itself (crispy would otherwise nest a second <form> inside it)."""
     helper = FormHelper()
+    # A core.dates.DateField is drawn as the GOV.UK date input, wherever the layout puts it.
+    helper.field_template = "includes/crispy_field.html"
     helper.form_tag = False
     helper.disable_csrf = True
     helper.layout = Layout(*layout)
@@ -24,6 +26,15 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     for field, messages in error.message_dict.items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+def input_names(form: forms.BaseForm) -> set[str]:
+    """The names the form's inputs submit: a date field's as its three boxes (due_date_day...)."""
+    names = set()
+    for name, field in form.fields.items():
+        html_name = form.add_prefix(name)
+        names.update(html_name + suffix for suffix in getattr(field.widget, "widgets_names", [""]))
+    return names
 
 
 class GovukForm(forms.Form):

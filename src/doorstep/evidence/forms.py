@@ -1,12 +1,10 @@
 """Forms for asking for documents and for the resident's date-of-birth check."""
 
-import datetime
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils import timezone
 
+from doorstep.core.dates import DateField
 from doorstep.core.models import Team
 
 from .models import DocumentType
@@ -16,45 +14,14 @@ DEFAULT = "default"
 ME = "me"
 
 
-def _date_from_parts(form: forms.Form, *, what: str, example: str) -> datetime.date | None:
-    """The GOV.UK date pattern: three boxes, one message on the first box."""
-    parts = [(form.cleaned_data.get(name) or "").strip() for name in ("day", "month", "year")]
-    if not any(parts):
-        form.add_error("day", f"Enter {what}")
-        return None
-    missing = [
-        name for name, value in zip(("day", "month", "year"), parts, strict=True) if not value
-    ]
-    if missing:
-        form.add_error("day", f"{what[0].upper()}{what[1:]} must include a {' and '.join(missing)}")
-        return None
-    try:
-        day, month, year = (int(part) for part in parts)
-        if year < 1000:
-            raise ValueError
-        return datetime.date(year, month, day)
-    except ValueError:
-        form.add_error("day", f"{what[0].upper()}{what[1:]} must be a real date, like {example}")
-        return None
-
-
 class DateOfBirthForm(forms.Form):
-    day = forms.CharField(required=False, max_length=2)
-    month = forms.CharField(required=False, max_length=2)
-    year = forms.CharField(required=False, max_length=4)
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            self.errors.clear()
-            self.add_error("day", "Date of birth must be a real date, like 27 3 1985")
-            return cleaned
-        date = _date_from_parts(self, what="your date of birth", example="27 3 1985")
-        if date is not None and date > timezone.localdate():
-            self.add_error("day", "Your date of birth must be in the past")
-            return cleaned
-        cleaned["date_of_birth"] = date
-        return cleaned
+    date_of_birth = DateField(
+        label="What is your date of birth?",
+        noun="Your date of birth",
+        example="27 3 1985",
+        must_be="past",
+        autocomplete="bday",
+    )
 
 
 def reviewers():
@@ -109,9 +76,11 @@ class AskForm(forms.Form):
             "invalid_choice": "Choose documents from the list",
         },
     )
-    day = forms.CharField(required=False, max_length=2)
-    month = forms.CharField(required=False, max_length=2)
-    year = forms.CharField(required=False, max_length=4)
+    due_date = DateField(
+        label="When are they due?",
+        noun="The date the documents are due",
+        hint="The link works for a few days after this date. Reminders are texted before it.",
+    )
 
     def __init__(self, *args, actor, document_types, cases=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,8 +140,6 @@ class AskForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        due = _date_from_parts(self, what="the date the documents are due", example="27 3 2026")
-        cleaned["due_date"] = due
         chosen = {int(pk) for pk in cleaned.get("document_types") or []}
         documents = []
         for document_type in self.types:

@@ -1,9 +1,8 @@
 """Forms for reviewing documents and keeping the catalogue of document types."""
 
-import datetime
-
 from django import forms
 
+from doorstep.core.dates import DateField
 from doorstep.core.forms import GovukModelForm
 from doorstep.core.models import Team
 
@@ -135,9 +134,8 @@ class AcceptForm(forms.Form):
             "invalid_choice": "Choose what the document is",
         },
     )
-    expires_day = forms.CharField(label="Day", required=False, max_length=2)
-    expires_month = forms.CharField(label="Month", required=False, max_length=2)
-    expires_year = forms.CharField(label="Year", required=False, max_length=4)
+    # Optional here: the service asks for it when the kind of document runs out.
+    expires_on = DateField(label="When does it expire?", noun="The expiry date", required=False)
     expiry_note = forms.CharField(
         label="Why are you accepting it if it has run out? (optional)",
         required=False,
@@ -149,23 +147,6 @@ class AcceptForm(forms.Form):
         self.fields["actual_kind"].choices = [("", "Choose")] + kinds.choices_for(
             document_type_name
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        parts = [(cleaned.get(f"expires_{p}") or "").strip() for p in ("day", "month", "year")]
-        cleaned["expires_on"] = None
-        if any(parts):
-            if not all(parts):
-                self.add_error("expires_day", "Enter the expiry date with a day, month and year")
-            else:
-                try:
-                    day, month, year = (int(p) for p in parts)
-                    if year < 1900:
-                        raise ValueError
-                    cleaned["expires_on"] = datetime.date(year, month, day)
-                except ValueError:
-                    self.add_error("expires_day", "Enter a real expiry date, like 3 5 2027")
-        return cleaned
 
 
 class RejectForm(forms.Form):

@@ -1,10 +1,8 @@
 """Forms for the public pages and the upload pages."""
 
-import datetime
-
 from django import forms
-from django.utils import timezone
 
+from doorstep.core.dates import DateField
 from doorstep.core.forms import GovukForm
 
 from .importing import MAX_FILE_BYTES
@@ -51,33 +49,14 @@ class LookupForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    day = forms.CharField(required=False, max_length=2)
-    month = forms.CharField(required=False, max_length=2)
-    year = forms.CharField(required=False, max_length=4)
-
-    def clean(self):
-        cleaned = super().clean()
-        parts = [(cleaned.get(name) or "").strip() for name in ("day", "month", "year")]
-        if not any(parts):
-            self.add_error("day", "Enter the lead applicant's date of birth")
-            return cleaned
-        missing = [
-            name for name, value in zip(("day", "month", "year"), parts, strict=True) if not value
-        ]
-        if missing:
-            self.add_error("day", f"Date of birth must include a {' and '.join(missing)}")
-            return cleaned
-        try:
-            day, month, year = (int(part) for part in parts)
-            if year < 1000:
-                raise ValueError
-            cleaned["date_of_birth"] = datetime.date(year, month, day)
-        except ValueError:
-            self.add_error("day", "Date of birth must be a real date, like 27 3 1985")
-            return cleaned
-        if cleaned["date_of_birth"] > timezone.localdate():
-            self.add_error("day", "Date of birth must be in the past")
-        return cleaned
+    date_of_birth = DateField(
+        label="Lead applicant's date of birth",
+        noun="Date of birth",
+        example="27 3 1985",
+        must_be="past",
+        autocomplete="bday",
+        error_messages={"required": "Enter the lead applicant's date of birth"},
+    )
 
 
 class UploadForm(GovukForm):

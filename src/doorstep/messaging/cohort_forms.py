@@ -1,15 +1,16 @@
 """Forms for group texts and for linking texts from unknown numbers to a resident."""
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from doorstep.core.dates import needed_date
 from doorstep.residents.models import Resident
 
 from . import cohorts, composing, rules
-from .forms import date_input_fields
+from .forms import send_date_field
 from .models import Template
 
 FILTER_PREFIX = "filter_"
@@ -90,7 +91,7 @@ class CohortForm(forms.Form):
             "invalid_choice": "Select when to send the group text",
         },
     )
-    send_day, send_month, send_year = date_input_fields()
+    send_date = send_date_field("The date to send it")
     send_time = forms.CharField(
         label="Time",
         help_text="In the 24-hour clock, like 09:30 or 14:30",
@@ -111,10 +112,6 @@ class CohortForm(forms.Form):
     @property
     def filter_fields(self):
         return [self[name] for name in self.fields if name.startswith(FILTER_PREFIX)]
-
-    @property
-    def date_fields(self):
-        return [self["send_day"], self["send_month"], self["send_year"]]
 
     def clean(self):
         cleaned = super().clean()
@@ -153,18 +150,9 @@ class CohortForm(forms.Form):
                 self.add_error("template" if template else "body", message)
 
     def _clean_send_after(self, cleaned) -> None:
-        if cleaned.get("when") != "later":
-            self.send_after = None
-            return
-        parts = [cleaned.get(f"send_{part}", "").strip() for part in ("day", "month", "year")]
-        if not all(parts):
-            self.add_error("send_day", "Enter the date to send it, like 27 3 2026")
-            return
-        try:
-            day, month, year = (int(part) for part in parts)
-            chosen_date = date(year, month, day)
-        except ValueError:
-            self.add_error("send_day", "Enter a real date, like 27 3 2026")
+        self.send_after = None
+        chosen_date = needed_date(self, "send_date", cleaned.get("when") == "later")
+        if chosen_date is None:
             return
         chosen_time = _parse_time(cleaned.get("send_time", ""))
         if chosen_time is None:
@@ -172,7 +160,7 @@ class CohortForm(forms.Form):
             return
         moment = datetime.combine(chosen_date, chosen_time, rules.UK)
         if moment <= timezone.now():
-            self.add_error("send_day", "The date and time to send it must be in the future")
+            self.add_error("send_date", "The date and time to send it must be in the future")
             return
         self.send_after = moment
 
@@ -180,8 +168,13 @@ class CohortForm(forms.Form):
         return describe_criteria(self.criteria)
 
     def hidden_values(self) -> list[tuple[str, str]]:
-        """The raw answers, for the check page to send back unchanged."""
-        return [(self[name].html_name, self.data.get(name, "")) for name in self.fields]
+        """The raw answers, for the check page to send back unchanged (a date as its boxes)."""
+        values = []
+        for name, field in self.fields.items():
+            suffixes = getattr(field.widget, "widgets_names", [""])
+            for suffix in suffixes:
+                values.append((self[name].html_name + suffix, self.data.get(name + suffix, "")))
+        return values
 
 
 def _parse_time(text: str) -> time | None:

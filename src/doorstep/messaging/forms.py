@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from doorstep.core.dates import DateField, needed_date
 from doorstep.core.validators import format_phone_for_display
 
 from . import composing, rules, sms
@@ -57,14 +58,10 @@ def caller_placeholders(template) -> list[str]:
     return [name for name in template.placeholders if name not in composing.STANDARD_PLACEHOLDERS]
 
 
-def date_input_fields() -> tuple[forms.CharField, forms.CharField, forms.CharField]:
-    """The day, month and year boxes of a GOV.UK date input (`includes/date_input.html`), all
-    optional: the form checks them together, so that one message can say what is missing."""
-    return (
-        forms.CharField(label="Day", required=False, max_length=2),
-        forms.CharField(label="Month", required=False, max_length=2),
-        forms.CharField(label="Year", required=False, max_length=4),
-    )
+def send_date_field(noun: str) -> DateField:
+    """The date of "At a date and time": optional to the field, since the form asks for it
+    only when that choice is made (see core.dates.needed_date)."""
+    return DateField(label="Date", noun=noun, required=False)
 
 
 def radios(label: str, *, required: str, invalid: str) -> forms.ChoiceField:
@@ -152,7 +149,7 @@ class SendForm(forms.Form):
         choices=[(NOW, "Now"), (LATER, "At a date and time")],
         error_messages={"required": "Choose when to send the text"},
     )
-    send_day, send_month, send_year = date_input_fields()
+    send_date = send_date_field("The date to send the text")
     send_time = forms.CharField(
         label="Time",
         required=False,
@@ -226,44 +223,26 @@ class SendForm(forms.Form):
             for name, field_name in self.value_fields[choice]:
                 if field_name in data and not data[field_name].strip():
                     self.add_error(field_name, f"Enter the {name}")
+        day = needed_date(self, "send_date", data.get("when") == LATER)
         if data.get("when") == LATER:
-            data["send_at"] = self._clean_send_at()
+            data["send_at"] = self._clean_send_at(day)
         elif data.get("when") == NOW:
             data["send_at"] = None
         return data
 
-    def _clean_send_at(self) -> datetime | None:
-        day, clock = self._clean_send_date(), self._clean_send_time()
+    def _clean_send_at(self, day: date | None) -> datetime | None:
+        clock = self._clean_send_time()
         if day is None or clock is None:
             return None
         moment = datetime.combine(day, clock, tzinfo=rules.UK)
         now = timezone.now()
         if moment <= now:
-            self.add_error("send_day", "The date and time to send the text must be in the future")
+            self.add_error("send_date", "The date and time to send the text must be in the future")
             return None
         if moment > now + LATEST_SCHEDULE:
-            self.add_error("send_day", "The date to send the text must be within the next year")
+            self.add_error("send_date", "The date to send the text must be within the next year")
             return None
         return moment.astimezone(UTC)
-
-    def _clean_send_date(self) -> date | None:
-        names = ("day", "month", "year")
-        parts = [self.cleaned_data.get(f"send_{name}", "").strip() for name in names]
-        if not any(parts):
-            self.add_error("send_day", "Enter the date to send the text")
-            return None
-        if not all(parts):
-            missing = [name for name, part in zip(names, parts, strict=True) if not part]
-            self.add_error(
-                f"send_{missing[0]}",
-                f"The date to send the text must include a {' and '.join(missing)}",
-            )
-            return None
-        try:
-            return date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            self.add_error("send_day", "The date to send the text must be a real date")
-            return None
 
     def _clean_send_time(self) -> time | None:
         text = self.cleaned_data.get("send_time", "").strip()

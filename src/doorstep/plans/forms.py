@@ -1,10 +1,9 @@
 """Forms for plans: thin, the rules are in services.py. Every edit form carries the version
 of the thing it started from, so a later change by someone else is noticed, not overwritten."""
 
-import datetime
-
 from django import forms
 
+from doorstep.core.dates import DateField
 from doorstep.core.models import Staff
 
 from . import templates_text
@@ -31,43 +30,6 @@ def with_version(data, version: int):
     data = data.copy()
     data["version"] = str(version)
     return data
-
-
-class DateInputMixin:
-    """Day, month and year boxes (the GOV.UK date input) giving `cleaned_data["due_date"]`."""
-
-    date_required = False
-    date_label = "Due date"
-
-    def add_date_fields(self, initial: datetime.date | None = None) -> None:
-        for name, label in (("due_day", "Day"), ("due_month", "Month"), ("due_year", "Year")):
-            self.fields[name] = forms.CharField(label=label, required=False, max_length=4)
-        if initial is not None and not self.is_bound:
-            self.initial.update(
-                {"due_day": initial.day, "due_month": initial.month, "due_year": initial.year}
-            )
-
-    def clean_due_date(self, cleaned: dict) -> None:
-        parts = [(cleaned.get(name) or "").strip() for name in ("due_day", "due_month", "due_year")]
-        if not any(parts):
-            if self.date_required:
-                self.add_error("due_day", "Enter the due date")
-            cleaned["due_date"] = None
-            return
-        if not all(parts):
-            missing = [
-                n for n, p in zip(("a day", "a month", "a year"), parts, strict=True) if not p
-            ]
-            self.add_error("due_day", f"The due date must include {' and '.join(missing)}")
-            return
-        try:
-            day, month, year = (int(p) for p in parts)
-            cleaned["due_date"] = datetime.date(year, month, day)
-        except ValueError:
-            self.add_error("due_day", "The due date must be a real date, like 14 3 2026")
-            return
-        if year < 2000:
-            self.add_error("due_year", "Enter the year in full, like 2026")
 
 
 class NewPlanForm(forms.Form):
@@ -126,7 +88,7 @@ class GoalForm(forms.Form):
     version = VersionField(initial=0)
 
 
-class ActionForm(DateInputMixin, forms.Form):
+class ActionForm(forms.Form):
     description = forms.CharField(
         label="What needs to be done",
         max_length=300,
@@ -146,6 +108,7 @@ class ActionForm(DateInputMixin, forms.Form):
         max_length=120,
         help_text="If a partner will do it, like ‘Citizens Advice’",
     )
+    due_date = DateField(label="Due date (optional)", required=False)
     status = forms.ChoiceField(label="Status", choices=Action.Status.choices, required=False)
     version = VersionField(initial=0)
 
@@ -158,12 +121,11 @@ class ActionForm(DateInputMixin, forms.Form):
         self.fields["owner_staff"].help_text = "If an officer will do it"
         if not show_status:
             del self.fields["status"]
-        self.add_date_fields(due_date)
+        self.initial.setdefault("due_date", due_date)
 
     def clean(self):
         cleaned = super().clean()
         cleaned["owner_staff"] = self.staff.get(cleaned.get("owner_staff") or "")
-        self.clean_due_date(cleaned)
         return cleaned
 
 
@@ -208,7 +170,7 @@ class AgreementForm(forms.Form):
     version = VersionField()
 
 
-class ResidentActionForm(DateInputMixin, forms.Form):
+class ResidentActionForm(forms.Form):
     description = forms.CharField(
         label="What will you do?",
         max_length=300,
@@ -223,6 +185,11 @@ class ResidentActionForm(DateInputMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose which goal it is for"},
     )
+    due_date = DateField(
+        label="When will you do it by? (optional)",
+        noun="The date you will do it by",
+        required=False,
+    )
 
     def __init__(self, *args, goals, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,12 +197,10 @@ class ResidentActionForm(DateInputMixin, forms.Form):
         self.fields["goal"].choices = [(str(goal.pk), goal.title) for goal in goals]
         if len(goals) == 1:
             self.fields["goal"].initial = str(goals[0].pk)
-        self.add_date_fields()
 
     def clean(self):
         cleaned = super().clean()
         cleaned["goal"] = self.goals.get(cleaned.get("goal") or "")
-        self.clean_due_date(cleaned)
         return cleaned
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from crispy_forms_gds.layout import Button, Fieldset, Size
 from django import forms
 
+from doorstep.core.dates import DateField, needed_date
 from doorstep.core.forms import govuk_helper
 from doorstep.core.models import ServiceEvent
 
@@ -15,28 +16,8 @@ from .models import COSTED_CHANNELS, SurveyInvitation
 from .survey import MAX_COMMENT, QUESTION
 
 MAX_CUSTOM_DAYS = 731
-
-
-def _date_from_parts(form, prefix: str, label: str) -> datetime.date | None:
-    parts = [(form.data.get(f"{prefix}_{part}") or "").strip() for part in ("day", "month", "year")]
-    field = f"{prefix}_day"
-    if not any(parts):
-        form.add_error(field, f"Enter the {label.lower()}")
-        return None
-    missing = [
-        name for name, value in zip(("day", "month", "year"), parts, strict=True) if not value
-    ]
-    if missing:
-        form.add_error(field, f"{label} must include a {' and '.join(missing)}")
-        return None
-    try:
-        day, month, year = (int(part) for part in parts)
-        if year < 2000 or year > 2100:
-            raise ValueError
-        return datetime.date(year, month, day)
-    except ValueError:
-        form.add_error(field, f"{label} must be a real date, like 1 4 2025")
-        return None
+# The figures start with the service: an earlier year is a slip of the keyboard.
+EARLIEST = datetime.date(2000, 1, 1)
 
 
 class DashboardForm(forms.Form):
@@ -61,7 +42,6 @@ class DashboardForm(forms.Form):
         choices=[("", "All channels"), *ServiceEvent.Channel.choices],
         error_messages={"invalid_choice": "Choose a channel from the list"},
     )
-    DATE_FIELDS = [f"{p}_{part}" for p in ("from", "to") for part in ("day", "month", "year")]
 
     def __init__(self, *args, teams, all_teams: bool, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,8 +49,10 @@ class DashboardForm(forms.Form):
         choices = [(str(team.pk), team.name) for team in teams]
         self.fields["team"].choices = ([("", "All teams")] if all_teams else []) + choices
         self.all_teams = all_teams
-        for name in self.DATE_FIELDS:
-            self.fields[name] = forms.CharField(required=False, max_length=4)
+        # Named "from" and "to" (boxes from_day, to_year...) so that links shared before stay
+        # good; neither name can be written as a class attribute.
+        for name, label in (("from", "Start date"), ("to", "End date")):
+            self.fields[name] = DateField(label=label, required=False, earliest=EARLIEST)
 
     def clean_on(self):
         return self.cleaned_data.get("on") or self.today
@@ -90,19 +72,19 @@ class DashboardForm(forms.Form):
         cleaned = super().clean()
         kind = cleaned.get("period") or periods.MONTH
         cleaned["period"] = kind
+        start = needed_date(self, "from", kind == periods.CUSTOM)
+        end = needed_date(self, "to", kind == periods.CUSTOM)
         if kind != periods.CUSTOM:
             if "on" in cleaned:
                 on = min(cleaned["on"], self.today)
                 cleaned["chosen"] = periods.containing(kind, on)
             return cleaned
-        start = _date_from_parts(self, "from", "Start date")
-        end = _date_from_parts(self, "to", "End date")
         if start and start > self.today:
-            self.add_error("from_day", "Start date must be today or in the past")
+            self.add_error("from", "Start date must be today or in the past")
         elif start and end and end < start:
-            self.add_error("to_day", "End date must be the same as or after the start date")
+            self.add_error("to", "End date must be the same as or after the start date")
         elif start and end and (end - start).days >= MAX_CUSTOM_DAYS:
-            self.add_error("to_day", "Choose dates no more than 2 years apart")
+            self.add_error("to", "Choose dates no more than 2 years apart")
         elif start and end:
             cleaned["chosen"] = periods.Period(periods.CUSTOM, start, end)
         return cleaned

@@ -4,6 +4,7 @@ from crispy_forms_gds.layout import Button, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from doorstep.core.dates import DateField
 from doorstep.core.forms import GovukForm, add_service_errors, govuk_helper
 
 from . import services
@@ -24,12 +25,12 @@ class ResidentForm(forms.Form):
         label="Preferred name (optional)",
         help_text="The name the resident likes to be called",
     )
-    date_of_birth = forms.DateField(
+    date_of_birth = DateField(
         required=False,
         label="Date of birth (optional)",
-        help_text="For example, 27 3 2007",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Date of birth must be a real date, like 1980-02-01"},
+        example="31 3 1980",
+        must_be="past",
+        autocomplete="bday",
     )
     national_insurance_number = forms.CharField(
         required=False,

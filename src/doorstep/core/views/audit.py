@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
 
+from ..dates import DateField
 from ..models import AuditEvent, Staff
 
 
@@ -38,23 +39,13 @@ class AuditFilterForm(forms.Form):
             else staff.full_name or staff.email
         )
 
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date for 'from', like 2026-11-23"},
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date for 'to', like 2026-11-23"},
-    )
+    date_from = DateField(label="From", noun="The ‘from’ date", required=False)
+    date_to = DateField(label="To", noun="The ‘to’ date", required=False)
 
     def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
+            self.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date")
         return data
 
 

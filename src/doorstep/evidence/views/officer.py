@@ -48,7 +48,7 @@ def ask(request, resident_pk: int):
         reverse=True,
     )
     due = timezone.localdate() + datetime.timedelta(days=DUE_IN_DAYS)
-    initial = {"day": due.day, "month": due.month, "year": due.year}
+    initial = {"due_date": due}
     if case_pk := request.GET.get("case"):
         initial["case"] = case_pk
     form = AskForm(
@@ -69,16 +69,7 @@ def ask(request, resident_pk: int):
                 request=request,
             )
         except ValidationError as error:
-            # The due date is asked for in three boxes; its message goes on the first.
-            add_service_errors(
-                form,
-                ValidationError(
-                    {
-                        ("day" if key == "due_date" else key): messages
-                        for key, messages in error.message_dict.items()
-                    }
-                ),
-            )
+            add_service_errors(form, error)
         else:
             _remember_link(request, sent)
             if not sent.text_problem:

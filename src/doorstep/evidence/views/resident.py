@@ -76,7 +76,7 @@ def link(request, evidence_request, token):
         if not locked:
             tries = check.tries_left
             form.add_error(
-                "day",
+                "date_of_birth",
                 "The date of birth does not match our records. Check it and try again: you "
                 f"have {tries} more {'try' if tries == 1 else 'tries'}",
             )

@@ -203,8 +203,6 @@ def accept(request, pk: int):
 
 def _add_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
-        if "expires_on" in error.error_dict:
-            error.error_dict["expires_day"] = error.error_dict.pop("expires_on")
         add_service_errors(form, error)
     else:
         for message in error.messages:

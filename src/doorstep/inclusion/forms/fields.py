@@ -5,12 +5,12 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 
+from doorstep.core.dates import DateField
 from doorstep.core.forms import GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-DATE_HELP = "For example, 27/3/2026"
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"]
 
 
 def yes_no(label: str, *, help_text: str = "") -> forms.TypedChoiceField:
@@ -25,17 +25,10 @@ def yes_no(label: str, *, help_text: str = "") -> forms.TypedChoiceField:
     )
 
 
-def date_field(label: str, *, required=True, what="the date") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=DATE_HELP,
-        required=required,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": f"Enter {what}",
-            "invalid": f"Enter {what} as a real date, like 27/3/2026",
-        },
-    )
+def date_field(label: str, *, required=True, what="the date") -> DateField:
+    """The GOV.UK date input; `what` names the date in its messages, as the services do
+    ("Enter the date of the session", "The date of the session must be a real date")."""
+    return DateField(label=label, noun=capfirst(what), required=required)
 
 
 def time_field(label: str, *, what="the time") -> forms.TimeField:

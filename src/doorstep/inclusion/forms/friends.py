@@ -108,7 +108,7 @@ class EditFriendForm(LanguagesForm):
     dbs_checked_on = date_field(
         "Date of their DBS check (needed for home visits)",
         required=False,
-        what="the date of the DBS check",
+        what="the date of their DBS check",
     )
 
     def __init__(self, *args, friend: DigitalFriend, **kwargs):
@@ -154,15 +154,15 @@ class ApproveForm(GovukForm):
     safeguarding_trained_on = date_field(
         "Date they finished safeguarding training",
         required=False,
-        what="the date of the safeguarding training",
+        what="the date of their safeguarding training",
     )
     data_protection_trained_on = date_field(
         "Date they finished data protection training",
         required=False,
-        what="the date of the data protection training",
+        what="the date of their data protection training",
     )
     dbs_checked_on = date_field(
         "Date of their DBS check (needed for home visits)",
         required=False,
-        what="the date of the DBS check",
+        what="the date of their DBS check",
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from doorstep.core.csvfiles import csv_download
+from doorstep.core.forms import input_names
 from doorstep.core.models import ServiceEvent
 
 from .. import charts, figures, periods, queries, services, standard, summary, tasks
@@ -128,7 +129,8 @@ def dashboard(request):
             )
             for section, section_figures in figures.by_section()
         ]
-        query = {key: value for key, value in request.GET.items() if key in form.fields and value}
+        names = input_names(form)
+        query = {key: value for key, value in request.GET.items() if key in names and value}
         context.update(
             {
                 "chosen": chosen,

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from doorstep.core import roles
 from doorstep.core.models import AuditEvent
@@ -346,7 +347,7 @@ def test_overdue_requests_page(officer_client, officer):
         created_by=officer, due_date=timezone.localdate() - datetime.timedelta(days=2)
     )
     page = officer_client.get(reverse("evidence:overdue")).content.decode()
-    assert evidence_request.resident.full_name in page
+    assert escape(evidence_request.resident.full_name) in page
 
 
 def test_my_work_shows_documents_to_review(officer_client, officer, team, document):

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from doorstep.api import services as api_services
 from doorstep.core.models import AuditEvent, ServiceEvent, Staff
@@ -71,9 +72,9 @@ def test_a_coordinator_declines_an_applicant(coordinator_client, team_leader, ap
         object_type="digital_friend", object_id=str(applicant.pk), detail="Declined"
     ).exists()
     listing = page(coordinator_client.get(reverse("inclusion:friends")))
-    assert "Declined" in listing and applicant.full_name in listing
+    assert "Declined" in listing and escape(applicant.full_name) in listing
     detail = page(coordinator_client.get(applicant.get_absolute_url()))
-    assert "References did not come back" in detail and team_leader.full_name in detail
+    assert "References did not come back" in detail and escape(team_leader.full_name) in detail
     assert "Record the checks and approve" not in detail
     # Nor can it be approved afterwards.
     with pytest.raises(ValidationError):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from doorstep.core import roles
 from doorstep.core.models import AuditEvent
@@ -691,7 +692,7 @@ def test_the_simulator_shows_texts_and_replies_as_the_resident(
     run_tasks()
     listing = page_text(officer_client.get(reverse("messaging:simulator")))
     phone_url = reverse("messaging:simulator_phone", args=[NUMBER])
-    assert phone_url in listing and textable_resident.full_name in listing
+    assert phone_url in listing and escape(textable_resident.full_name) in listing
     page = page_text(officer_client.get(phone_url))
     assert "Any news?" in page and "Delivered" in page
     assert OutboxEntry.objects.get().number == NUMBER

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from doorstep.core import roles
 from doorstep.core.models import AuditEvent, ServiceEvent
@@ -206,7 +207,7 @@ def test_history_and_earlier_versions(officer_client, plan, officer):
     services.update_plan(actor=officer, plan=plan, version=1, title="Staying put")
     page = officer_client.get(reverse("plans:history", args=[plan.pk])).content.decode()
     assert "Your Personal Housing Plan" in page and "Staying put" in page
-    assert officer.full_name in page
+    assert escape(officer.full_name) in page
     page = officer_client.get(reverse("plans:version", args=[plan.pk, 1])).content.decode()
     assert "Your Personal Housing Plan" in page and "This is an earlier version" in page
     assert officer_client.get(reverse("plans:version", args=[plan.pk, 99])).status_code == 404

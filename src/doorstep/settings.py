@@ -142,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "doorstep.core.context_processors.branding",
+                "doorstep.core.context_processors.undo_offer",
                 "doorstep.messaging.context_processors.texts",
             ],
         },

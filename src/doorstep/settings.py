@@ -145,6 +145,8 @@ TEMPLATES = [
                 "doorstep.core.context_processors.undo_offer",
                 "doorstep.messaging.context_processors.texts",
             ],
+            # Times in GOV.UK style on every page ("7:48am"): core.formats.
+            "builtins": ["doorstep.core.templatetags.govuk_formats"],
         },
     },
 ]

@@ -93,6 +93,32 @@ def test_the_public_check_shows_the_result_without_saving_a_name(client):
     assert check.resident is None and check.source == "self"
 
 
+RELUCTANT = {**LEVEL_7, "likes_using": "no", "tasks": [], "basics": "", "needs_help": ""}
+
+
+def test_a_skills_level_is_shown_in_a_neutral_inset_not_a_success_panel(officer_client, learner):
+    # Level 4, "Reluctantly online", is where someone is, not something that went well.
+    response = officer_client.post(
+        reverse("inclusion:skills_check", args=[learner.pk]),
+        RELUCTANT,
+        follow=True,
+    )
+    html = page(response)
+    assert "Level 4: Reluctantly online" in html
+    assert "govuk-panel--confirmation" not in html
+    result = html[html.index('<div class="govuk-inset-text">') :]
+    assert result.index("Level 4: Reluctantly online") < result.index("</div>")
+    banner = html[html.index("govuk-notification-banner--success") :]
+    assert "Reluctantly online" not in banner[: banner.index("</div>\n        </div>")]
+    public = page(
+        officer_client.post(
+            reverse("inclusion:public_check"),
+            RELUCTANT,
+        )
+    )
+    assert "Level 4: Reluctantly online" in public and "govuk-panel" not in public
+
+
 def test_access_needs_page(officer_client, learner):
     url = reverse("inclusion:access_needs", args=[learner.pk])
     response = officer_client.post(

@@ -242,6 +242,29 @@ def test_the_coordinator_matches_and_arranges(client, team_leader, help_request,
     assert Match.objects.get().status == "accepted"
 
 
+def test_arranging_with_a_friend_who_cannot_be_texted_is_not_a_success_banner(
+    client, team_leader, help_request, administrator
+):
+    gareth = approved_friend(
+        administrator, full_name="Gareth Green", email="g@example.org", phone=""
+    )
+    match = services.offer_match(actor=team_leader, help_request=help_request, friend=gareth)
+    client.force_login(team_leader)
+    day = (timezone.localdate() + datetime.timedelta(days=4)).strftime("%d/%m/%Y")
+    response = client.post(
+        reverse("inclusion:arrange", args=[match.pk]),
+        {"meeting_date": day, "meeting_time": "10:30", "meeting_place": "Central Library"},
+        follow=True,
+    )
+    html = page(response)
+    assert Match.objects.get().status == "accepted"
+    assert (
+        "Arranged: Gareth Green will help Amina Khan. "
+        "No text to Gareth Green: they have no mobile number." in html
+    )
+    assert "govuk-notification-banner--success" not in html and ">Important</h2>" in html
+
+
 def test_a_friend_sees_only_their_own_learners(
     client, friend, help_request, team_leader, learner, administrator
 ):

@@ -1,4 +1,4 @@
-"""How a time is written for people, on pages and in texts: the GOV.UK style.
+"""How times and names are written for people, on pages and in texts, in GOV.UK style.
 
 "7:48am", "3pm" (no ":00" for a whole hour), "12:30pm", "midday" and "midnight" (not "12pm" or
 "12am"), lowercase am and pm with no space and no leading zero. Times are shown in the site's
@@ -33,3 +33,18 @@ def govuk_datetime(value: datetime.datetime | None, date_format: str = "j F Y") 
         return ""
     local = _local(value)
     return f"{dateformat.format(local, date_format)} at {govuk_time(local)}"
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: "Photo ID" as "photo ID" (not "photo id", as
+    lower() would make it), "Proof of address" as "proof of address"; a name that starts with
+    an abbreviation or a proper noun ("PIP award letter", "Universal Credit statement") as it is.
+    """
+    words = str(name or "").split(" ")
+    first = words[0]
+    if not first or (len(first) > 1 and first.isupper()):
+        return str(name or "")
+    second = words[1] if len(words) > 1 else ""
+    if second[:1].isupper() and not second.isupper():
+        return str(name)
+    return " ".join([first[:1].lower() + first[1:], *words[1:]])

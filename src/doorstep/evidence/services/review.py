@@ -102,7 +102,7 @@ def claim(*, actor, document: RequestedDocument, request=None) -> RequestedDocum
     document.claimed_by = actor
     document.claimed_at = now
     document.save(update_fields=["claimed_by", "claimed_at"])
-    summary = f"{staff_name(actor)} started reviewing the {document.document_type.name.lower()}"
+    summary = f"{staff_name(actor)} started reviewing the {formats.in_sentence(document.document_type.name)}"
     if previous is not None:
         summary += f", taking it over from {staff_name(previous)}"
     record_document_change(
@@ -131,7 +131,7 @@ def release(*, actor, document: RequestedDocument, request=None) -> RequestedDoc
         actor=actor,
         document=document,
         summary=(
-            f"{staff_name(actor)} stopped reviewing the {document.document_type.name.lower()}"
+            f"{staff_name(actor)} stopped reviewing the {formats.in_sentence(document.document_type.name)}"
         ),
         action="release",
         fields=["claimed_by", "claimed_at"],

@@ -142,8 +142,11 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "doorstep.core.context_processors.branding",
+                "doorstep.core.context_processors.undo_offer",
                 "doorstep.messaging.context_processors.texts",
             ],
+            # Times in GOV.UK style on every page ("7:48am"): core.formats.
+            "builtins": ["doorstep.core.templatetags.govuk_formats"],
         },
     },
 ]

@@ -1,14 +1,17 @@
 import datetime
 import io
 import re
+from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from doorstep.cases.models import Case, Task
 from doorstep.core import audit, roles
+from doorstep.core.demo_data.generator import MOBILE_RANGE, Generator
 from doorstep.core.models import AuditEvent, Staff, TimelineEvent
 from doorstep.demo import services
 from doorstep.inclusion.models import HelpRequest, Match, Session, SkillsCheck
@@ -20,6 +23,7 @@ from doorstep.residents.models import (
     Household,
     HouseholdMember,
     Note,
+    Phone,
     Resident,
 )
 from doorstep.residents.services import EDITABLE_FIELDS, clean_resident_data
@@ -92,7 +96,7 @@ def test_residents_hold_only_valid_data(seeded):
         assert resident.postcode
         assert datetime.date(1935, 1, 1) <= resident.date_of_birth <= datetime.date(2007, 12, 31)
         for phone in resident.phones.all():
-            assert re.fullmatch(r"\+447700900\d{3}|\+441632960\d{3}", phone.number)
+            assert re.fullmatch(r"\+447700900\d{3}|\+442079460\d{3}|\+441632960\d{3}", phone.number)
             assert phone.is_mobile == phone.number.startswith("+447700900")
         primaries = [phone for phone in resident.phones.all() if phone.is_primary]
         assert len(primaries) == (1 if data["phones"] else 0)
@@ -104,6 +108,37 @@ def test_residents_hold_only_valid_data(seeded):
     # Realistic: most residents have a phone, but not all.
     with_phone = sum(1 for resident in residents if resident.phones.all())
     assert 25 < with_phone < 50
+
+
+def _unrelated_sharing_a_number() -> list[str]:
+    """Numbers held by residents of different homes (the people of one home may share)."""
+    home = dict(HouseholdMember.objects.values_list("resident_id", "household_id"))
+    holders = defaultdict(set)
+    for resident_id, number in Phone.objects.values_list("resident_id", "number"):
+        holders[number].add(home.get(resident_id, f"alone {resident_id}"))
+    return sorted(number for number, homes in holders.items() if len(homes) > 1)
+
+
+def test_no_two_unrelated_demo_residents_share_a_number(seeded):
+    assert Phone.objects.exists()
+    assert _unrelated_sharing_a_number() == []
+    # Seeding again adds residents with numbers nobody has yet: 250 in all, about 195 with a
+    # mobile, among whom numbers drawn at random from the 1,000 would surely meet.
+    seed(residents=200, seed=2)
+    assert _unrelated_sharing_a_number() == []
+
+
+def test_demo_mobiles_are_given_once_and_run_out_after_the_drama_range():
+    gen = Generator(3, None, timezone.now())
+    gen.phone_numbers.add("+447700900500")  # already stored
+    mobiles = [gen.mobile() for _ in range(1000)]
+    assert "+447700900500" not in mobiles and mobiles[-1] == ""
+    given = [number for number in mobiles if number]
+    assert len(given) == len(set(given)) == 999
+    assert all(number.startswith(MOBILE_RANGE) for number in given)
+    # Homes' landlines: London's drama range, then 01632, each home its own.
+    landlines = [gen.landline() for _ in range(2000)]
+    assert len(set(landlines)) == 2000 and gen.landline() == ""
 
 
 def test_households_have_a_lead_and_share_an_address(seeded):

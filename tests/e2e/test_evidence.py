@@ -148,7 +148,7 @@ def test_documents_asked_for_uploaded_from_a_phone_and_reviewed_by_two_people(
         section.get_by_role("button", name="Add these files").click()
         section = phone.locator(f"#document-{medical_item.pk}")
         expect(section).to_contain_text("gp-letter.pdf")
-        section.get_by_role("button", name="Send gp letter").click()
+        section.get_by_role("button", name="Send GP letter").click()
         expect(phone.locator(".govuk-panel__title")).to_have_text("Documents sent")
         assert_accessible(phone)
         assert_no_horizontal_scrolling(phone, 375)
@@ -199,7 +199,7 @@ def test_documents_asked_for_uploaded_from_a_phone_and_reviewed_by_two_people(
 
     # The resident is texted the reason and a new link, which shows the document again.
     again = Message.objects.get(idempotency_key__contains=f":rejected:{medical_item.pk}")
-    assert "could not accept your gp letter" in again.body
+    assert "could not accept your GP letter" in again.body
     new_link = _link(again)
     assert new_link != link
     context, phone = _new_page(browser, live_server, viewport={"width": 375, "height": 740})

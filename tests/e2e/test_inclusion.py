@@ -77,7 +77,7 @@ def test_check_refer_match_and_log_a_session(browser, live_server, people):
         "Mobile data only"
     ).check()
     page.get_by_role("button", name="Save the check").click()
-    expect(page.locator(".govuk-panel__title")).to_have_text("Level 6: Task specific")
+    expect(page.locator(".govuk-inset-text h2")).to_have_text("Level 6: Task specific")
     assert_accessible(page)
     assert SkillsCheck.objects.get().level == 6
 
@@ -115,7 +115,7 @@ def test_check_refer_match_and_log_a_session(browser, live_server, people):
     page.get_by_label("Time of the first meeting").fill("10:30")
     page.get_by_label("Where will you meet?").fill("Central Library")
     page.get_by_role("button", name="Accept and send texts").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Arranged")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Arranged")
     assert Match.objects.get().status == "accepted"
     context.close()
 

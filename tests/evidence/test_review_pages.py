@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from doorstep.core import roles
-from doorstep.core.models import AuditEvent
+from doorstep.core.formats import in_sentence
+from doorstep.core.models import AuditEvent, TimelineEvent
 from doorstep.evidence import services, tasks
 from doorstep.evidence.models import RequestedDocument, UploadedFile
 
@@ -273,6 +274,37 @@ def test_rejecting_through_the_form_texts_the_resident(officer_client, document)
     assert "The resident has been texted the reason and a link" in response.content.decode()
     document.refresh_from_db()
     assert document.rejection_reason == "Only the first page was sent"
+
+
+def test_photo_id_keeps_its_capitals_in_pages_and_the_text(officer_client, document):
+    for name in ("document_accept", "document_reject"):
+        page = officer_client.get(_url(name, document)).content.decode()
+        verb = "Accept" if name == "document_accept" else "Reject"
+        assert f"{verb} the photo ID" in page and "photo id" not in page
+    officer_client.post(_url("document_claim", document))
+    officer_client.post(
+        _url("document_reject", document), {"reason": "other", "other_reason": "Blurred"}
+    )
+    text = document.request.resident.messages.get(body__contains="could not accept")
+    assert "photo ID" in text.body and "photo id" not in text.body
+    assert AuditEvent.objects.exists()
+    summaries = TimelineEvent.objects.values_list("summary", flat=True)
+    assert any("reviewing the photo ID" in summary for summary in summaries)
+    assert not any("photo id" in summary for summary in summaries)
+
+
+@pytest.mark.parametrize(
+    ("name", "in_a_sentence"),
+    [
+        ("Photo ID", "photo ID"),
+        ("Proof of address", "proof of address"),
+        ("Universal Credit statement", "Universal Credit statement"),
+        ("PIP award letter", "PIP award letter"),
+        ("Passport", "passport"),
+    ],
+)
+def test_document_names_in_a_sentence(name, in_a_sentence):
+    assert in_sentence(name) == in_a_sentence
 
 
 @pytest.mark.parametrize(

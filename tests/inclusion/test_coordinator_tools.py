@@ -232,7 +232,12 @@ def test_someone_who_cannot_be_texted_still_moves_up(coordinator_client, team_le
     response = coordinator_client.post(
         reverse("inclusion:booking_cancel", args=[first.pk]), follow=True
     )
-    assert "No text to Nadia Noor" in page(response)
+    html = page(response)
+    assert "No text to Nadia Noor" in html
+    # Nothing went to Nadia: an important banner, not a success banner beside the warning.
+    assert "govuk-notification-banner--success" not in html
+    assert "Ann&#x27;s place cancelled. Moved up from the waiting list: Nadia Noor. No text" in html
+    assert ">Important</h2>" in html
     assert EventSignup.objects.get(pk=waiting.pk).status == "booked"
     assert not Message.objects.exists()
 

@@ -94,6 +94,32 @@ def test_the_public_check_shows_the_result_without_saving_a_name(client):
     assert check.resident is None and check.source == "self"
 
 
+RELUCTANT = {**LEVEL_7, "likes_using": "no", "tasks": [], "basics": "", "needs_help": ""}
+
+
+def test_a_skills_level_is_shown_in_a_neutral_inset_not_a_success_panel(officer_client, learner):
+    # Level 4, "Reluctantly online", is where someone is, not something that went well.
+    response = officer_client.post(
+        reverse("inclusion:skills_check", args=[learner.pk]),
+        RELUCTANT,
+        follow=True,
+    )
+    html = page(response)
+    assert "Level 4: Reluctantly online" in html
+    assert "govuk-panel--confirmation" not in html
+    result = html[html.index('<div class="govuk-inset-text">') :]
+    assert result.index("Level 4: Reluctantly online") < result.index("</div>")
+    banner = html[html.index("govuk-notification-banner--success") :]
+    assert "Reluctantly online" not in banner[: banner.index("</div>\n        </div>")]
+    public = page(
+        officer_client.post(
+            reverse("inclusion:public_check"),
+            RELUCTANT,
+        )
+    )
+    assert "Level 4: Reluctantly online" in public and "govuk-panel" not in public
+
+
 def test_access_needs_page(officer_client, learner):
     url = reverse("inclusion:access_needs", args=[learner.pk])
     response = officer_client.post(
@@ -243,6 +269,29 @@ def test_the_coordinator_matches_and_arranges(client, team_leader, help_request,
     assert Match.objects.get().status == "accepted"
     first_meeting = timezone.localtime(Match.objects.get().first_meeting_at)
     assert (first_meeting.date(), first_meeting.time()) == (day, datetime.time(10, 30))
+
+
+def test_arranging_with_a_friend_who_cannot_be_texted_is_not_a_success_banner(
+    client, team_leader, help_request, administrator
+):
+    gareth = approved_friend(
+        administrator, full_name="Gareth Green", email="g@example.org", phone=""
+    )
+    match = services.offer_match(actor=team_leader, help_request=help_request, friend=gareth)
+    client.force_login(team_leader)
+    day = (timezone.localdate() + datetime.timedelta(days=4)).strftime("%d/%m/%Y")
+    response = client.post(
+        reverse("inclusion:arrange", args=[match.pk]),
+        {"meeting_date": day, "meeting_time": "10:30", "meeting_place": "Central Library"},
+        follow=True,
+    )
+    html = page(response)
+    assert Match.objects.get().status == "accepted"
+    assert (
+        "Arranged: Gareth Green will help Amina Khan. "
+        "No text to Gareth Green: they have no mobile number." in html
+    )
+    assert "govuk-notification-banner--success" not in html and ">Important</h2>" in html
 
 
 def test_a_friend_sees_only_their_own_learners(

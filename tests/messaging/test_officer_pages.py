@@ -1,6 +1,7 @@
 """Officer pages for texts: templates, sending to one resident, the conversation, opting out and
 in, the Single View panel and the phone simulator."""
 
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -645,6 +646,19 @@ def test_the_single_view_shows_the_newest_texts_and_unread_count(
     assert "Second reply" in page and "Hello from the council" in page
     assert reverse("messaging:send", args=[textable_resident.pk]) in page
     assert reverse("messaging:conversation", args=[textable_resident.pk]) in page
+
+
+def test_the_panel_writes_who_and_when_without_a_space_before_the_comma(
+    officer_client, officer, textable_resident
+):
+    services.send_message(resident=textable_resident, actor=officer, body="Hello from the council")
+    inbound(textable_resident, "A reply")
+    html = page_text(officer_client.get(textable_resident.get_absolute_url()))
+    panel = html[html.index('id="texts-title"') :]
+    # What a reader sees: the tags gone, each run of white space one space.
+    words = " ".join(re.sub(r"<[^>]+>", "", panel).split())
+    assert " ," not in words, words[:300]
+    assert "To Amina, " in words and "From Amina, " in words
 
 
 def test_the_panel_warns_about_an_opted_out_number(officer_client, officer, textable_resident):

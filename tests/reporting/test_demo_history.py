@@ -87,3 +87,12 @@ def test_chart_text_uses_the_page_font(client, seeded):
         assert texts
         for text in texts:
             assert 'font-family="inherit"' in text or "GDS Transport" in text, text
+
+
+@pytest.mark.django_db
+def test_the_demo_year_names_documents_as_the_catalogue_does():
+    # Real events carry the catalogue's names ("Photo ID"); the demo's must read the same.
+    from doorstep.evidence.models import DocumentType
+
+    catalogue = set(DocumentType.objects.values_list("name", flat=True))
+    assert set(demo.DOCUMENT_TYPES) <= catalogue

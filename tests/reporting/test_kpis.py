@@ -147,7 +147,11 @@ def test_service_figures_from_their_events(source, team):
     day = datetime.date(2025, 3, 10)
     for on_time in (True, True, False):
         add("plan.action_done", day, attributes={"on_time": on_time, "owner": "resident"})
-    for decision, kind in (("accepted", "payslip"), ("rejected", "payslip"), ("accepted", "id")):
+    for decision, kind in (
+        ("accepted", "payslip"),
+        ("rejected", "payslip"),
+        ("accepted", "Photo ID"),
+    ):
         add(
             "evidence.decided",
             day,
@@ -170,8 +174,8 @@ def test_service_figures_from_their_events(source, team):
     assert round(compute("actions_on_time").value, 1) == 66.7  # 2 of 3
     assert compute("rejection_rate").value == pytest.approx(100 / 3)  # 1 of 3
     assert {label: r.value for label, r in compute("rejection_by_type")} == {
-        "Id": 0.0,
         "Payslip": 50.0,
+        "Photo ID": 0.0,
     }
     assert {label: r.value for label, r in compute("assessments_by_level")} == {
         "Low": 1,

@@ -1,6 +1,8 @@
 """Reads for cases, tasks and the work queues."""
 
+import datetime
 import re
+from dataclasses import dataclass
 
 from django.db.models import Count, F, Min, Q, QuerySet
 
@@ -46,6 +48,72 @@ def my_open_tasks(user) -> QuerySet[Task]:
         Task.objects.filter(assignee=user, is_done=False)
         .select_related("case__resident", "case__case_type")
         .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
+@dataclass(frozen=True)
+class DueGroup:
+    """Tasks due in one span of weeks (weeks start on Monday)."""
+
+    slug: str
+    heading: str
+    count: int = 0
+
+
+DUE_GROUPS = [
+    ("overdue", "Overdue"),
+    ("this_week", "This week"),
+    ("next_week", "Next week"),
+    ("later", "Later"),
+    ("no_date", "No due date"),
+]
+
+
+def _week_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first day of next week and of the week after, weeks starting on Monday."""
+    next_monday = today + datetime.timedelta(days=7 - today.weekday())
+    return next_monday, next_monday + datetime.timedelta(days=7)
+
+
+def _due_group_filters(today: datetime.date) -> dict[str, Q]:
+    next_monday, monday_after = _week_bounds(today)
+    return {
+        "overdue": Q(due_date__lt=today),
+        "this_week": Q(due_date__gte=today, due_date__lt=next_monday),
+        "next_week": Q(due_date__gte=next_monday, due_date__lt=monday_after),
+        "later": Q(due_date__gte=monday_after),
+        "no_date": Q(due_date__isnull=True),
+    }
+
+
+def due_group_of(due_date: datetime.date | None, today: datetime.date) -> str:
+    """The slug of the due group a task falls in."""
+    next_monday, monday_after = _week_bounds(today)
+    if due_date is None:
+        return "no_date"
+    if due_date < today:
+        return "overdue"
+    if due_date < next_monday:
+        return "this_week"
+    if due_date < monday_after:
+        return "next_week"
+    return "later"
+
+
+def my_open_task_groups(user, today: datetime.date) -> list[DueGroup]:
+    """How many of the member of staff's open tasks fall in each due group, in page order."""
+    counts = Task.objects.filter(assignee=user, is_done=False).aggregate(
+        **{slug: Count("id", filter=q) for slug, q in _due_group_filters(today).items()}
+    )
+    return [DueGroup(slug, heading, counts[slug]) for slug, heading in DUE_GROUPS]
+
+
+def my_done_tasks(user) -> QuerySet[Task]:
+    """Tasks the member of staff marked as done or that were theirs, most recently done first."""
+    return (
+        Task.objects.filter(Q(done_by=user) | Q(assignee=user), is_done=True)
+        .select_related("case__resident", "done_by")
+        .order_by(F("done_at").desc(nulls_last=True), "-id")
     )
 
 

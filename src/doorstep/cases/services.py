@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from doorstep.core import audit
-from doorstep.core.changes import Timeline, record_change
+from doorstep.core.changes import Recorded, Timeline, record_change
 from doorstep.core.models import Staff, Team
 from doorstep.residents.models import Resident
 
@@ -30,9 +30,9 @@ def _record(
     kind: str = "case",
     detail: str = "",
     body: str = "",
-) -> None:
+) -> Recorded:
     """The audit record and the timeline event (linked to the case's page) of one change."""
-    record_change(
+    return record_change(
         actor=actor,
         action=action,
         object_type=_OBJECT_TYPES[type(thing)],
@@ -182,7 +182,7 @@ def complete_task(*, actor, task: Task, request: HttpRequest | None = None) -> T
         return task
     task.is_done, task.done_at, task.done_by = True, timezone.now(), actor
     task.save(update_fields=["is_done", "done_at", "done_by"])
-    _record(
+    recorded = _record(
         actor=actor,
         action="update",
         thing=task,
@@ -191,6 +191,55 @@ def complete_task(*, actor, task: Task, request: HttpRequest | None = None) -> T
         request=request,
         kind="task",
         summary=f"Task done: {task.title}",
+    )
+    # The audit record of this change: an "Undo" names it, so it is refused once the task
+    # changes again (reopen_task).
+    task.done_change_id = recorded.audit.pk
+    return task
+
+
+def _refuse_if_changed_since(*, actor, task: Task, change_id: int) -> None:
+    done = audit.change_record(pk=change_id, object_type="task", object_id=task.pk)
+    if done is None or "is_done" not in done.fields:
+        raise ValidationError("This change cannot be undone")
+    later = audit.changes_after(done)
+    if later:
+        who = later[-1].actor
+        name = "You" if who == actor else (who.full_name if who else later[-1].actor_label)
+        raise ValidationError(
+            f"{name} changed “{task.title}” after it was marked as done, so it has not been "
+            "put back. Check the task on its case before changing it."
+        )
+
+
+@transaction.atomic
+def reopen_task(
+    *, actor, task: Task, undoing: int | None = None, request: HttpRequest | None = None
+) -> Task:
+    """Put a done task back as it was before: not done, with nobody having done it.
+
+    From the "Undo" just after marking it done, `undoing` is the audit record of that change and
+    the undo is refused if the task has changed since; from the list of done tasks it is None.
+    """
+    if not access.can_complete_task(actor, task):
+        raise PermissionDenied("You cannot change this task")
+    task = Task.objects.select_for_update().select_related("case").get(pk=task.pk)
+    if undoing is not None:
+        _refuse_if_changed_since(actor=actor, task=task, change_id=undoing)
+    if not task.is_done:
+        raise ValidationError(f"“{task.title}” is not done, so there is nothing to reopen")
+    task.is_done, task.done_at, task.done_by = False, None, None
+    task.save(update_fields=["is_done", "done_at", "done_by"])
+    _record(
+        actor=actor,
+        action="update",
+        thing=task,
+        case=task.case,
+        fields=["is_done"],
+        request=request,
+        kind="task",
+        detail="Undo of marking it done" if undoing is not None else "Reopened",
+        summary=f"Task reopened: {task.title}",
     )
     return task
 

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("my-work/", officer.my_work, name="my_work"),
+    path("my-work/done/", officer.done_tasks, name="done_tasks"),
     path("team/", officer.team_work, name="team_work"),
     path("new/for/<int:resident_pk>/", officer.open_case, name="open"),
     path("<int:pk>/", officer.detail, name="detail"),
@@ -14,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/status/", officer.change_status, name="change_status"),
     path("<int:pk>/notes/new/", officer.add_note, name="add_note"),
     path("tasks/<int:pk>/done/", officer.complete_task, name="complete_task"),
+    path("tasks/<int:pk>/reopen/", officer.reopen_task, name="reopen_task"),
 ]

@@ -58,6 +58,35 @@ def record(
     return event
 
 
+# What only reads, so it never counts as changing a thing.
+_READS = [AuditEvent.Action.VIEW, AuditEvent.Action.SEARCH, AuditEvent.Action.EXPORT]
+
+
+def change_record(*, pk: int, object_type: str, object_id: object) -> AuditEvent | None:
+    """The record of a change to one thing, or None when `pk` is not a change to that thing."""
+    return (
+        AuditEvent.objects.filter(pk=pk, object_type=object_type, object_id=str(object_id))
+        .exclude(action__in=_READS)
+        .first()
+    )
+
+
+def changes_after(record: AuditEvent) -> list[AuditEvent]:
+    """Changes to the same thing recorded after `record`, oldest first (an undo asks whether
+    anyone changed it since)."""
+    return list(
+        AuditEvent.objects.filter(
+            at__gte=record.at,
+            pk__gt=record.pk,
+            object_type=record.object_type,
+            object_id=record.object_id,
+        )
+        .exclude(action__in=_READS)
+        .select_related("actor")
+        .order_by("pk")
+    )
+
+
 @dataclass
 class ChainReport:
     checked: int

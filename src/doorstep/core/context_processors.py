@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from . import undo
 
 
 def branding(request):
@@ -8,3 +11,8 @@ def branding(request):
         "brand_colour": settings.BRAND_COLOUR,
         "service_name": settings.SERVICE_NAME,
     }
+
+
+def undo_offer(request):
+    """`undo_offer`: a waiting "Undo" banner (core.undo), taken only when a page shows it."""
+    return {"undo_offer": SimpleLazyObject(lambda: undo.take(request))}

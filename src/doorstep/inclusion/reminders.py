@@ -8,8 +8,8 @@ needed (`reminder_needed` is the nudge's condition). A learner without one gets 
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
+from doorstep.core import formats
 from doorstep.messaging import services as messaging
 
 from .models import Match
@@ -27,9 +27,7 @@ def reminder_key(match_id: int) -> str:
 
 def when(moment: datetime.datetime) -> str:
     """Like "Tuesday 3 March at 2:30pm", in local time."""
-    local = timezone.localtime(moment)
-    hour = local.strftime("%I:%M%p").lstrip("0").lower().replace(":00", "")
-    return f"{local:%A} {local.day} {local:%B} at {hour}"
+    return formats.govuk_datetime(moment, "l j F")
 
 
 def reminder_text(match: Match) -> str:

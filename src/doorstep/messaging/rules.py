@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from doorstep.core import formats
+
 UK = ZoneInfo("Europe/London")
 
 # Networks block a number that gets more than these in an hour.
@@ -136,6 +138,4 @@ class InboxHours:
 
 
 def _clock_words(clock: time) -> str:
-    suffix = "am" if clock.hour < 12 else "pm"
-    hour = clock.hour % 12 or 12
-    return f"{hour}{suffix}" if clock.minute == 0 else f"{hour}:{clock.minute:02d}{suffix}"
+    return formats.govuk_time(clock)

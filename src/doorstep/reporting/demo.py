@@ -53,7 +53,14 @@ COMPLETES = {
     "help_request": 0.7,
 }
 BACK_OFFICE = [("phone", 50), ("paper", 20), ("face_to_face", 30)]
-DOCUMENT_TYPES = ["proof_of_address", "proof_of_income", "photo_id", "bank_statement", "tenancy"]
+# As the evidence catalogue names them, as the real events carry them.
+DOCUMENT_TYPES = [
+    "Proof of address",
+    "Proof of income (payslips)",
+    "Photo ID",
+    "Bank statements",
+    "Tenancy agreement",
+]
 LEVELS = [("standard", 50), ("supported", 30), ("intensive", 15), ("urgent", 5)]
 # What a year's survey invitation is about: a transaction of the demo history, by number.
 DEMO_TRANSACTION = "reporting.demo_transaction"

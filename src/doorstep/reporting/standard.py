@@ -156,12 +156,19 @@ def cost_per_transaction(data: PeriodData) -> Result:
     )
 
 
+def _label(value: str) -> str:
+    """A value as a row label: "urgent" as "Urgent", "face_to_face" as "Face to face", and a
+    name such as "Photo ID" left as it is (capitalize() would make it "Photo id")."""
+    text = str(value).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
 def completion_by_service(data: PeriodData) -> list[tuple[str, Result]]:
     started = data.grouped(STARTED, "service")
     completed = data.grouped(COMPLETED, "service")
     return [
         (
-            service.replace("_", " ").capitalize(),
+            _label(service),
             ratio(completed.get(service, [0])[0], started[service][0]),
         )
         for service in sorted(started)
@@ -206,7 +213,7 @@ def rejection_by_type(data: PeriodData) -> list[tuple[str, Result]]:
     types = data.grouped("evidence.decided", "document_type")
     return [
         (
-            kind.replace("_", " ").capitalize() or "Not given",
+            _label(kind) or "Not given",
             ratio(data.count("evidence.decided", document_type=kind, decision="rejected"), n),
         )
         for kind, (n, _total) in sorted(types.items())
@@ -220,7 +227,7 @@ def by_attribute(name: str, attribute: str):
     def compute(data: PeriodData) -> list[tuple[str, Result]]:
         groups = data.grouped(name, attribute)
         return [
-            ((value or "Not given").replace("_", " ").capitalize(), figures.count(n))
+            (_label(value or "Not given"), figures.count(n))
             for value, (n, _total) in sorted(groups.items())
         ]
 

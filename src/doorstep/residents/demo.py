@@ -71,6 +71,7 @@ def seed_people(gen: Generator, history: History, *, count: int) -> People:
         )
     )
     gen.identifiers |= set(ExternalIdentifier.objects.values_list("source", "value"))
+    gen.phone_numbers |= set(Phone.objects.values_list("number", flat=True))
     made = _make_residents(gen, _groups(gen, count))
     Resident.objects.bulk_create(made.residents, batch_size=500)
     Household.objects.bulk_create(made.households, batch_size=500)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from doorstep.core import work
+from doorstep.core import undo, work
 from doorstep.core.forms import add_service_errors
 from doorstep.residents import access as resident_access
 from doorstep.residents import services as resident_services
@@ -18,20 +18,58 @@ from doorstep.residents import services as resident_services
 from .. import access, queries, services
 from ..forms import NoteForm, OpenCaseForm, ReassignForm, StatusForm, TaskForm
 
+# Enough to scan on one screen; the group counts at the top say how many there are in all.
+TASKS_PER_PAGE = 25
+
+
+def _grouped(tasks, groups: list[queries.DueGroup], today) -> list[tuple[queries.DueGroup, list]]:
+    """This page's tasks under their due-week headings, in page order."""
+    by_slug = {group.slug: [] for group in groups}
+    for task in tasks:
+        by_slug[queries.due_group_of(task.due_date, today)].append(task)
+    return [(group, by_slug[group.slug]) for group in groups if by_slug[group.slug]]
+
+
+def _first_pages(groups: list[queries.DueGroup]) -> dict[str, int]:
+    """The page each due group starts on, for the links in the counts."""
+    pages, before = {}, 0
+    for group in groups:
+        pages[group.slug] = before // TASKS_PER_PAGE + 1
+        before += group.count
+    return pages
+
 
 @permission_required("cases.view_case", raise_exception=True)
 def my_work(request):
+    today = timezone.localdate()
+    groups = queries.my_open_task_groups(request.user, today)
+    # A page past the end shows the last page (Paginator.get_page).
+    page = Paginator(queries.my_open_tasks(request.user), TASKS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    first_pages = _first_pages(groups)
     return render(
         request,
         "cases/officer/my_work.html",
         {
-            "tasks": queries.my_open_tasks(request.user)[:200],
+            "page": page,
+            "task_count": page.paginator.count,
+            "groups": [(group, first_pages[group.slug]) for group in groups if group.count],
+            "grouped_tasks": _grouped(page.object_list, groups, today),
             "cases": queries.my_open_cases(request.user)[:200],
-            "today": timezone.localdate(),
+            "today": today,
             # Other capabilities' sections, e.g. overdue plan actions (core.work).
             "work_sections": work.sections_for(request),
         },
     )
+
+
+@permission_required("cases.view_case", raise_exception=True)
+def done_tasks(request):
+    page = Paginator(queries.my_done_tasks(request.user), TASKS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/officer/done_tasks.html", {"page": page})
 
 
 @permission_required("cases.view_team_work", raise_exception=True)
@@ -186,13 +224,49 @@ def add_note(request, pk: int):
     return _case_form_post(request, pk, NoteForm, action, "Add a note", done="Note added")
 
 
+def _next_address(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return default
+    return target
+
+
 @permission_required("cases.change_task", raise_exception=True)
 @require_POST
 def complete_task(request, pk: int):
     task = access.get_task_for(request.user, pk)
-    services.complete_task(actor=request.user, task=task, request=request)
-    messages.success(request, f"Task done: {task.title}")
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = task.case.get_absolute_url()
+    target = _next_address(request, task.case.get_absolute_url())
+    done = services.complete_task(actor=request.user, task=task, request=request)
+    change_id = getattr(done, "done_change_id", None)
+    if change_id is None:
+        messages.info(request, f"“{done.title}” was already done")
+    else:
+        undo.offer(
+            request,
+            heading=f"Task marked as done: {done.title}",
+            action=reverse("cases:reopen_task", args=[task.pk]),
+            fields={"undoing": str(change_id), "next": target},
+        )
     return redirect(target)
+
+
+@permission_required("cases.change_task", raise_exception=True)
+@require_POST
+def reopen_task(request, pk: int):
+    """Put a done task back: the "Undo" after marking it done, or "Reopen" from done tasks."""
+    task = access.get_task_for(request.user, pk)
+    undoing = request.POST.get("undoing", "")
+    try:
+        if undoing and not undoing.isdigit():
+            raise ValidationError("This change cannot be undone")
+        services.reopen_task(
+            actor=request.user,
+            task=task,
+            undoing=int(undoing) if undoing else None,
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Task reopened: {task.title}")
+    return redirect(_next_address(request, reverse("cases:my_work")))

@@ -78,9 +78,15 @@ LANGUAGES = [
     ("Urdu", 1.5),
     ("Arabic", 1.5),
 ]
-# Ofcom keeps these for drama: 07700 900000-900999 and 01632 960000-960999.
+# Ofcom keeps numbers for TV and radio drama that are never anyone's: 1,000 mobiles (07700 900000
+# to 900999, the only drama mobile range), and 1,000 in each area, such as London's 020 7946 0000
+# to 0999 and the made-up area 01632 (960000 to 960999). Each demo mobile and each home's
+# landline is given out once, so no two unrelated residents share a number (the people of one
+# home share its landline). With more residents than that (the 2,000 of a default demo has about
+# 1,560 who would have a mobile), those after the first 1,000 mobiles have no mobile: a landline
+# at home, if there is one, or no phone.
 MOBILE_RANGE = "+447700900"
-LANDLINE_RANGE = "+441632960"
+LANDLINE_RANGES = ("+442079460", "+441632960")
 NI_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
 NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"
 NI_BAD_PREFIXES = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
@@ -116,6 +122,9 @@ class Generator:
         # Numbers already given out, never given again; the residents' demo adds those stored.
         self.ni_numbers: set[str] = set()
         self.identifiers: set[tuple[str, str]] = set()
+        self.phone_numbers: set[str] = set()
+        # Drama numbers not given out yet, in a random order: made on the first draw.
+        self._unused: dict[str, list[str]] = {}
 
     # Small helpers ------------------------------------------------------------------------
 
@@ -166,11 +175,25 @@ class Generator:
         inward = f"{self.rng.randint(1, 9)}{self.rng.choice(INWARD_LETTERS)}"
         return normalise_postcode(f"{district} {inward}{self.rng.choice(INWARD_LETTERS)}")
 
+    def _unused_number(self, prefixes: tuple[str, ...]) -> str:
+        """A drama number no one has yet, or "" once all of them are given out."""
+        key = ",".join(prefixes)
+        if key not in self._unused:
+            numbers = [f"{prefix}{n:03d}" for prefix in prefixes for n in range(1000)]
+            self.rng.shuffle(numbers)
+            self._unused[key] = [n for n in numbers if n not in self.phone_numbers]
+        unused = self._unused[key]
+        if not unused:
+            return ""
+        number = unused.pop()
+        self.phone_numbers.add(number)
+        return number
+
     def mobile(self) -> str:
-        return f"{MOBILE_RANGE}{self.rng.randint(0, 999):03d}"
+        return self._unused_number((MOBILE_RANGE,))
 
     def landline(self) -> str:
-        return f"{LANDLINE_RANGE}{self.rng.randint(0, 999):03d}"
+        return self._unused_number(LANDLINE_RANGES)
 
     # One home: the address, landline and language its people share ------------------------
 
@@ -201,8 +224,9 @@ class Generator:
         last_name = last_name or self.fake.last_name()
         title = self._title(female)
         phones = []
-        if self.chance(0.78):
-            phones.append(self.mobile())
+        mobile = self.mobile() if self.chance(0.78) else ""
+        if mobile:
+            phones.append(mobile)
         if home["landline"] and self.chance(0.7):
             phones.append(home["landline"])
         email = self._email(first_name, last_name) if self.chance(0.35) else ""

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from doorstep.core import service_events
+from doorstep.core import formats, service_events
 from doorstep.messaging import services as messaging
 from doorstep.reporting import survey
 
@@ -118,7 +118,7 @@ def clean_expiry(
     if kinds.expires(actual_kind) and expires_on is None:
         raise ValidationError(
             {
-                "expires_on": f"Enter the date the {kinds.label(actual_kind).lower()} expires, "
+                "expires_on": f"Enter the date the {formats.in_sentence(kinds.label(actual_kind))} expires, "
                 "like 3 5 2027"
             }
         )
@@ -310,7 +310,7 @@ def _text_rejection(
                 actor=actor,
                 body=REJECTION_TEXT,
                 values={
-                    "document": document.document_type.name.lower(),
+                    "document": formats.in_sentence(document.document_type.name),
                     "reason": reason_text,
                     "due date": f"{evidence_request.due_date:%A %-d %B}",
                 },

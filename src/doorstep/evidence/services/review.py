@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from doorstep.core import formats
+
 from .. import access, queries
 from ..models import EvidenceRequest, RequestedDocument
 from ..recording import on_timeline, record
@@ -48,7 +50,7 @@ def check_open_for_review(document: RequestedDocument, actor, now) -> None:
         when = timezone.localtime(document.decided_at)
         raise ValidationError(
             f"This document was already {verb} by {staff_name(document.decided_by)} on "
-            f"{when:%-d %B %Y at %H:%M}. A decision is final: to see another copy, ask the "
+            f"{formats.govuk_datetime(when)}. A decision is final: to see another copy, ask the "
             "resident for the document again",
             code="decided",
         )
@@ -61,7 +63,7 @@ def check_open_for_review(document: RequestedDocument, actor, now) -> None:
         until = timezone.localtime(document.claimed_at + queries.CLAIM_TIMEOUT)
         raise ValidationError(
             f"{staff_name(document.claimed_by)} is reviewing this document. You can take it "
-            f"over if they have not finished by {until:%H:%M}",
+            f"over if they have not finished by {formats.govuk_time(until)}",
             code="claimed",
         )
 
@@ -100,7 +102,7 @@ def claim(*, actor, document: RequestedDocument, request=None) -> RequestedDocum
     document.claimed_by = actor
     document.claimed_at = now
     document.save(update_fields=["claimed_by", "claimed_at"])
-    summary = f"{staff_name(actor)} started reviewing the {document.document_type.name.lower()}"
+    summary = f"{staff_name(actor)} started reviewing the {formats.in_sentence(document.document_type.name)}"
     if previous is not None:
         summary += f", taking it over from {staff_name(previous)}"
     record_document_change(
@@ -129,7 +131,7 @@ def release(*, actor, document: RequestedDocument, request=None) -> RequestedDoc
         actor=actor,
         document=document,
         summary=(
-            f"{staff_name(actor)} stopped reviewing the {document.document_type.name.lower()}"
+            f"{staff_name(actor)} stopped reviewing the {formats.in_sentence(document.document_type.name)}"
         ),
         action="release",
         fields=["claimed_by", "claimed_at"],

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from doorstep.core import formats
 from doorstep.messaging import services as messaging
 
 from ..models import Event, EventSignup
@@ -71,7 +72,7 @@ def _tell_promoted(*, actor, event: Event, signups: list[EventSignup], request=N
     for signup in signups:
         body = (
             f"Hello {signup.name.split(' ')[0]}, a place is free: you are now booked on "
-            f"{event.title}, {local:%A} {local.day} {local:%B} at {local:%H:%M}, {event.place}."
+            f"{event.title}, {formats.govuk_datetime(local, 'l j F')}, {event.place}."
         )
         warning = _tell_one(actor=actor, signup=signup, body=body, request=request)
         if warning:

@@ -64,3 +64,12 @@ def run_button(request, service: Callable, *, success: str, then, refused=None, 
         return redirect(refused or then)
     messages.success(request, success)
     return redirect(then)
+
+
+def report(request, done: str, warnings: list[str]) -> None:
+    """Say what was done. When a text could not go, one important (blue) banner says what was
+    done and why no text went: a green success banner beside it would suggest all went out."""
+    if not warnings:
+        messages.success(request, done)
+        return
+    messages.warning(request, " ".join([f"{done}.", *(f"{warning}." for warning in warnings)]))

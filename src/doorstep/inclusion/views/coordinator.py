@@ -21,7 +21,7 @@ from ..forms import (
     OfferForm,
 )
 from ..models import HelpRequest
-from .common import posted, run_button, run_form
+from .common import posted, report, run_button, run_form
 
 COORDINATE = access.COORDINATE
 
@@ -40,11 +40,6 @@ def dashboard(request):
         "events": list(queries.upcoming_events()[:5]),
     }
     return render(request, "inclusion/coordinator/dashboard.html", context)
-
-
-def _show_warnings(request, warnings) -> None:
-    for warning in warnings:
-        messages.warning(request, warning)
 
 
 @permission_required(COORDINATE, raise_exception=True)
@@ -100,10 +95,11 @@ def arrange(request, pk: int):
     form = AcceptForm(posted(request))
     arranged = run_form(request, form, services.accept_match, match=match)
     if arranged:
-        messages.success(
-            request, f"Arranged: {match.friend.full_name} will help {match.help_request.name}"
+        report(
+            request,
+            f"Arranged: {match.friend.full_name} will help {match.help_request.name}",
+            arranged.warnings,
         )
-        _show_warnings(request, arranged.warnings)
         return redirect(match.help_request)
     if match.help_request.resident_id:
         services.record_view(
@@ -285,8 +281,7 @@ def booking_cancel(request, pk: int):
     note = f"{signup.name}'s place cancelled"
     if cancelled.promoted:
         note += ". Moved up from the waiting list: " + ", ".join(s.name for s in cancelled.promoted)
-    messages.success(request, note)
-    _show_warnings(request, cancelled.warnings)
+    report(request, note, cancelled.warnings)
     return redirect("inclusion:event_manage", pk=signup.event_id)
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import access, queries, services, skills
 from ..forms import AcceptForm, SessionForm
-from .common import posted, run_button, run_form
+from .common import posted, report, run_button, run_form
 
 LOG = access.LOG_SESSION
 
@@ -40,11 +40,12 @@ def learner(request, pk: int):
     form = AcceptForm(posted(request))
     arranged = run_form(request, form, services.accept_match, match=match)
     if arranged:
-        messages.success(
-            request, f"Accepted. You and {help_request.name} have a text with the arrangement"
-        )
-        for warning in arranged.warnings:
-            messages.warning(request, warning)
+        if arranged.warnings:
+            report(request, f"Accepted: you are helping {help_request.name}", arranged.warnings)
+        else:
+            messages.success(
+                request, f"Accepted. You and {help_request.name} have a text with the arrangement"
+            )
         return redirect("inclusion:learner", pk=match.pk)
     services.record_view(
         actor=request.user,

@@ -31,7 +31,8 @@ def skills_check(request, resident_pk: int):
         source=SkillsCheck.Source.OFFICER,
     )
     if check:
-        messages.success(request, f"Skills check saved. Level {check.level}: {check.level_label}")
+        # The level is on the page it goes to, not in the green banner: it is not a success.
+        messages.success(request, "Skills check saved")
         return redirect(check)
     services.record_resident_view(
         actor=request.user, resident_id=resident.pk, detail="Skills check form", request=request

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
-from doorstep.core import actors
+from doorstep.core import actors, formats
 from doorstep.core.changes import Timeline, record_change
 
 from ..models import Plan, PlanChange, PlanRevision
@@ -59,10 +59,7 @@ def actor_label(actor, by_resident: bool = False) -> str:
 def when_words(moment: datetime.datetime) -> str:
     """'10:42am on 3 March 2026', in UK time."""
     local = timezone.localtime(moment, UK)
-    hour = local.hour % 12 or 12
-    return (
-        f"{hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'} on {local.day} {local:%B %Y}"
-    )
+    return f"{formats.govuk_time(local.time())} on {local.day} {local:%B %Y}"
 
 
 def date_words(day: datetime.date | None) -> str:

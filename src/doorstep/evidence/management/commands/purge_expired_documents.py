@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from doorstep.core import formats
 from doorstep.evidence import retention
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
                     f"Would delete {files} file{'s' if files != 1 else ''} of document "
                     f"{document.pk} ({document.document_type.name}, request "
                     f"{document.request_id}), due since "
-                    f"{timezone.localtime(document.delete_files_after):%d %b %Y %H:%M}"
+                    f"{formats.govuk_datetime(document.delete_files_after, 'j M Y')}"
                 )
             self.stdout.write(f"{len(due)} document{'s' if len(due) != 1 else ''} due; dry run.")
             return

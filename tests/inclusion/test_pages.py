@@ -279,10 +279,14 @@ def test_arranging_with_a_friend_who_cannot_be_texted_is_not_a_success_banner(
     )
     match = services.offer_match(actor=team_leader, help_request=help_request, friend=gareth)
     client.force_login(team_leader)
-    day = (timezone.localdate() + datetime.timedelta(days=4)).strftime("%d/%m/%Y")
+    day = timezone.localdate() + datetime.timedelta(days=4)
     response = client.post(
         reverse("inclusion:arrange", args=[match.pk]),
-        {"meeting_date": day, "meeting_time": "10:30", "meeting_place": "Central Library"},
+        {
+            **date_parts("meeting_date", day),
+            "meeting_time": "10:30",
+            "meeting_place": "Central Library",
+        },
         follow=True,
     )
     html = page(response)

@@ -170,7 +170,11 @@ def _resident_rule_errors(request: HttpRequest, failed: set[str]) -> list[dict]:
     }
     resident = None
     if "resident_id" in match.kwargs:
-        resident = Resident.objects.filter(pk=match.kwargs["resident_id"]).first()
+        resident_id = str(match.kwargs["resident_id"])
+        if not resident_id.isdecimal():
+            # The path names no record: that is the error to fix first.
+            return []
+        resident = Resident.objects.filter(pk=int(resident_id)).first()
     try:
         # partial: missing required fields were already reported by the schema.
         clean_resident_data(rest, partial=True, resident=resident)

@@ -33,3 +33,23 @@ def test_openapi_describes_the_resident(client):
         assert field in resident
     assert set(schemas["ResidentCreate"]["required"]) == {"first_name", "last_name"}
     assert schemas["ResidentUpdate"].get("additionalProperties") is False
+
+
+def _operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def test_every_operation_documents_the_errors_it_can_give(client):
+    # Every answer the API can give is in the schema, so a client generated from it handles
+    # them: the token's 401 and 403, 422 for a parameter or body that breaks the schema, and
+    # 400 for a body that is not JSON at all.
+    schema = client.get("/api/v1/openapi.json").json()
+    for name, operation in _operations(schema):
+        documented = set(operation["responses"])
+        assert {"401", "403"} <= documented, name
+        if operation.get("parameters") or "requestBody" in operation:
+            assert "422" in documented, name
+        if "requestBody" in operation:
+            assert "400" in documented, name

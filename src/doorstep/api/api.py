@@ -17,7 +17,7 @@ from .routers.plans import router as plans_router
 from .routers.reporting import router as reporting_router
 from .routers.residents import router as residents_router
 from .routers.vulnerability import router as vulnerability_router
-from .schemas import ScopeMissing
+from .schemas import Message, ScopeMissing, ValidationErrors
 
 api = NinjaAPI(
     title="Doorstep API",
@@ -32,8 +32,15 @@ api = NinjaAPI(
 errors.install(api)
 
 
-def document_scope(router: Router, *, scope: str, write_scope: str) -> None:
-    """Say in the OpenAPI schema which scope each operation needs, and that 403 may follow."""
+def _declare(operation, status: int, schema) -> None:
+    if status not in operation.response_models:
+        operation.response_models[status] = operation._create_response_model(schema)
+
+
+def document_responses(router: Router, *, scope: str, write_scope: str) -> None:
+    """Say in the OpenAPI schema which scope each operation needs, and every answer the API
+    gives besides the operation's own: 401 and 403 from the token, 422 when a parameter or
+    the body breaks the schema, 400 when the body is not JSON at all."""
     for path_view in router.path_operations.values():
         for operation in path_view.operations:
             needed = sorted(
@@ -41,13 +48,18 @@ def document_scope(router: Router, *, scope: str, write_scope: str) -> None:
             )
             note = "Needs the " + " or ".join(f"`{name}`" for name in needed) + " scope."
             operation.description = f"{operation.description or ''}\n\n{note}".strip()
-            if 403 not in operation.response_models:
-                operation.response_models[403] = operation._create_response_model(ScopeMissing)
+            _declare(operation, 401, Message)
+            _declare(operation, 403, ScopeMissing)
+            sources = {model.__ninja_param_source__ for model in operation.models}
+            if sources:
+                _declare(operation, 422, ValidationErrors)
+            if "body" in sources:
+                _declare(operation, 400, Message)
 
 
 def mount(prefix: str, router: Router, scope: str, *, write_scope: str | None = None) -> None:
     write_scope = write_scope or scope
-    document_scope(router, scope=scope, write_scope=write_scope)
+    document_responses(router, scope=scope, write_scope=write_scope)
     api.add_router(prefix, router, auth=BearerToken(scope, write_scope=write_scope))
 
 

@@ -7,17 +7,17 @@ as on the pages; rule errors come back as 422 with a message per field.
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, P, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 
 from doorstep.inclusion import access, queries, scale, services, skills
 from doorstep.inclusion.models import Session, SkillsCheck
 
 from ..errors import NotFoundError
 from ..lookups import found_for, live_resident
-from ..schemas import Message, NotFound, ValidationErrors
+from ..schemas import Input, IsoDate, Message, NotFound, ValidationErrors
 
 router = Router(tags=["Digital inclusion"])
 
@@ -29,7 +29,7 @@ SLOT_HELP = "Weekly times like 'mon_am', 'wed_pm', 'sat_eve' (day: mon–sun; am
 # --- Digital Friends -----------------------------------------------------------------------
 
 
-class FriendIn(Schema):
+class FriendIn(Input):
     full_name: str
     email: str
     phone: str = ""
@@ -40,7 +40,7 @@ class FriendIn(Schema):
     availability: list[str] = Field(description=SLOT_HELP)
     postcode: str = ""
     capacity: int = Field(1, description="How many people at a time, 1 to 10")
-    available_from: datetime.date | None = None
+    available_from: IsoDate | None = None
 
 
 class FriendOut(Schema):
@@ -103,7 +103,7 @@ def get_friend(request: HttpRequest, friend_id: int):
 # --- Help requests -----------------------------------------------------------------------
 
 
-class HelpRequestIn(Schema):
+class HelpRequestIn(Input):
     resident_id: int | None = Field(None, description="The resident, for an officer's referral")
     source: str = Field("officer", description="officer, colleague or public")
     name: str
@@ -248,9 +248,9 @@ def request_matches(request: HttpRequest, request_id: int, limit: Query[int, P(g
 # --- Sessions ----------------------------------------------------------------------------
 
 
-class SessionIn(Schema):
+class SessionIn(Input):
     match_id: int = Field(description="An accepted match")
-    held_on: datetime.date
+    held_on: IsoDate
     minutes: int
     topics: list[str] = Field(description=TOPIC_HELP)
     can_now_do: str = ""
@@ -322,7 +322,7 @@ def create_session(request: HttpRequest, payload: SessionIn, response: HttpRespo
 # --- Skills checks -------------------------------------------------------------------------
 
 
-class SkillsCheckIn(Schema):
+class SkillsCheckIn(Input):
     tasks: list[str] = Field(
         default_factory=list, description=f"'I can…' slugs: {', '.join(skills.ALL_TASKS)}"
     )
@@ -439,16 +439,20 @@ class ImpactOut(Schema):
 )
 def impact(
     request: HttpRequest,
-    start: Query[datetime.date | None, P(description="First day, like 2026-04-01")] = None,
-    end: Query[datetime.date | None, P(description="Last day")] = None,
+    start: Query[IsoDate | None, P(description="First day, like 2026-04-01")] = None,
+    end: Query[IsoDate | None, P(description="Last day, like 2026-04-30")] = None,
     area: Query[str, P(description="Postcode area, like E or SW")] = "",
 ):
     today = timezone.localdate()
     start = start or today.replace(day=1)
     end = end or today
     if end < start:
-        raise ValidationError({"end": ["The last day must be the same as or after the first day"]})
+        raise _query_problem("end", "The last day must be the same as or after the first day")
     try:
         return queries.impact(start=start, end=end, area=area)
     except ValueError as error:
-        raise ValidationError({"area": [str(error)]}) from error
+        raise _query_problem("area", str(error)) from error
+
+
+def _query_problem(name: str, message: str) -> NinjaValidationError:
+    return NinjaValidationError([{"loc": ["query", name], "msg": message, "type": "value_error"}])

@@ -94,3 +94,16 @@ def test_unknown_fields_are_refused_by_every_write(api):
         }
     ]
     assert not resident.plans.exists()
+
+
+@pytest.mark.parametrize("name", ["help_request_id", "friend_id"])
+@pytest.mark.parametrize("value", ["-52593477722263327353137755324416", "0", str(2**63)])
+def test_session_filters_refuse_ids_no_record_can_have(api, name, value):
+    # A number past 64 bits once reached SQLite through a join and gave a 500.
+    assert _locations(api.get("/api/v1/sessions", {name: value})) == [["query", name]]
+
+
+def test_session_filters_take_any_real_id(api):
+    response = api.get("/api/v1/sessions", {"help_request_id": 2**63 - 1, "friend_id": 1})
+    assert response.status_code == 200, response.content
+    assert response.json() == {"count": 0, "items": []}

@@ -22,6 +22,10 @@ NI_HELP = "In any common format ('ab 12 34 56 c'); returned without spaces ('AB1
 POSTCODE_HELP = "A UK postcode in any case and spacing; returned like 'E8 1DY'."
 
 
+# The largest id a database row can have (a 64-bit signed integer). An id filter beyond it
+# is refused: SQLite cannot even compare a larger number with a column across a join.
+MAX_ID = 2**63 - 1
+
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}.*")
 

@@ -17,7 +17,7 @@ from doorstep.inclusion.models import Session, SkillsCheck
 
 from ..errors import NotFoundError
 from ..lookups import found_for, live_resident
-from ..schemas import Input, IsoDate, Message, NotFound, ValidationErrors
+from ..schemas import MAX_ID, Input, IsoDate, Message, NotFound, ValidationErrors
 
 router = Router(tags=["Digital inclusion"])
 
@@ -296,8 +296,8 @@ class SessionList(Schema):
 )
 def list_sessions(
     request: HttpRequest,
-    help_request_id: Query[int | None, P()] = None,
-    friend_id: Query[int | None, P()] = None,
+    help_request_id: Query[int | None, P(ge=1, le=MAX_ID)] = None,
+    friend_id: Query[int | None, P(ge=1, le=MAX_ID)] = None,
     limit: Query[int, P(ge=1, le=500)] = 100,
 ):
     items = queries.sessions(help_request_id=help_request_id, friend_id=friend_id, limit=limit)

@@ -53,3 +53,11 @@ def test_every_operation_documents_the_errors_it_can_give(client):
             assert "422" in documented, name
         if "requestBody" in operation:
             assert "400" in documented, name
+
+
+def test_the_schema_gives_the_range_of_bedroom_needs_the_server_takes(client):
+    # A need of 0 or 6 is refused with a 422, so the schema must not offer it.
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/housing/estimates"]
+    (bedrooms,) = [p for p in operation["get"]["parameters"] if p["name"] == "bedrooms"]
+    number = [kind for kind in bedrooms["schema"]["anyOf"] if kind["type"] == "integer"][0]
+    assert (number["minimum"], number["maximum"]) == (1, 5)

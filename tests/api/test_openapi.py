@@ -61,3 +61,48 @@ def test_the_schema_gives_the_range_of_bedroom_needs_the_server_takes(client):
     (bedrooms,) = [p for p in operation["get"]["parameters"] if p["name"] == "bedrooms"]
     number = [kind for kind in bedrooms["schema"]["anyOf"] if kind["type"] == "integer"][0]
     assert (number["minimum"], number["maximum"]) == (1, 5)
+
+
+def _operation_ids(schema) -> dict[str, str]:
+    return {operation["operationId"]: name for name, operation in _operations(schema)}
+
+
+def test_links_lead_from_an_answer_to_the_calls_it_opens(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    by_id = _operation_ids(schema)
+    created = schema["paths"]["/api/v1/residents"]["post"]["responses"]["201"]["links"]
+    targets = {by_id[link["operationId"]] for link in created.values()}
+    assert {
+        "GET /api/v1/residents/{resident_id}",
+        "PATCH /api/v1/residents/{resident_id}",
+        "POST /api/v1/residents/{resident_id}/evidence-requests",
+        "POST /api/v1/residents/{resident_id}/plans",
+    } <= targets
+    assert created["ChangeResident"]["parameters"] == {"resident_id": "$response.body#/id"}
+    asked = schema["paths"]["/api/v1/residents/{resident_id}/evidence-requests"]["post"]
+    link = asked["responses"]["201"]["links"]["GetEvidenceRequest"]
+    assert by_id[link["operationId"]] == "GET /api/v1/evidence-requests/{request_id}"
+    plan = schema["paths"]["/api/v1/plans/{plan_id}"]["get"]["responses"]["200"]["links"]
+    assert plan["AddAction"]["requestBody"] == {"goal_id": "$response.body#/goals/0/id"}
+    assert plan["ChangeFirstAction"]["requestBody"] == {
+        "version": "$response.body#/goals/0/actions/0/version"
+    }
+
+
+def test_every_link_names_an_operation_and_its_path_parameters(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    by_id = _operation_ids(schema)
+    count = 0
+    for name, operation in _operations(schema):
+        for response in operation["responses"].values():
+            for link in response.get("links", {}).values():
+                count += 1
+                target = by_id[link["operationId"]]
+                method, path = target.split(" ", 1)
+                needed = {
+                    p["name"]
+                    for p in schema["paths"][path][method.lower()].get("parameters", [])
+                    if p["in"] == "path"
+                }
+                assert needed <= set(link["parameters"]), (name, target)
+    assert count >= 50

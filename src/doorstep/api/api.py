@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Router
 
 from . import errors
 from .access import BearerToken, scope_needed
+from .links import add_links
 from .models import Scope
 from .routers.evidence import router as evidence_router
 from .routers.housing import router as housing_router
@@ -19,7 +20,16 @@ from .routers.residents import router as residents_router
 from .routers.vulnerability import router as vulnerability_router
 from .schemas import Message, ScopeMissing, ValidationErrors
 
-api = NinjaAPI(
+
+class DoorstepAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        prefix = path_prefix if path_prefix is not None else self.get_root_path(path_params or {})
+        add_links(schema, prefix=prefix.rstrip("/"))
+        return schema
+
+
+api = DoorstepAPI(
     title="Doorstep API",
     version="1",
     description=(

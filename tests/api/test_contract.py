@@ -12,7 +12,9 @@ import datetime
 import hypothesis
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 
 from doorstep.api.auth import DISPLAY_PREFIX_LENGTH, ApiActor, generate_token
@@ -155,6 +157,17 @@ def contract_config() -> schemathesis.Config:
 schema = schemathesis.openapi.from_wsgi(
     SCHEMA_PATH, get_wsgi_application(), config=contract_config()
 )
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_open():
+    """Keep the database connection open between requests, as Django's test client does:
+    closing it after a request (PostgreSQL) would end the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -16,16 +16,21 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
+from hypothesis import strategies as st
 
 from doorstep.api.auth import DISPLAY_PREFIX_LENGTH, ApiActor, generate_token
 from doorstep.api.models import ApiToken, Scope
 from doorstep.core.tokens import hash_token
+from doorstep.evidence import services as evidence
 from doorstep.evidence.models import DocumentType
+from doorstep.inclusion import services as inclusion
 from doorstep.inclusion import skills
+from doorstep.messaging import services as messaging
 from doorstep.plans import services as plans
 from doorstep.plans.models import PlanTemplate
+from doorstep.vulnerability.indicators import INDICATORS
 
-from ..factories import PhoneFactory, ResidentFactory
+from ..factories import PhoneFactory, ResidentFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,10 +95,15 @@ DICTIONARIES = {
     "coming_days": [
         (timezone.localdate() + datetime.timedelta(days=n)).isoformat() for n in (7, 30)
     ],
+    "languages": ["English", "Somali", "Turkish"],
+    "goals": ["Use email to keep in touch with family", "Apply for jobs online"],
+    "small_numbers": [1, 2, 3, 4],
+    "minutes": [30, 45, 60],
+    "indicators": list(INDICATORS)[:6],
     # Document types and plan templates the migrations load (checked by `seeded`).
     "catalogue_ids": [1, 2],
 }
-OFTEN = 0.7
+OFTEN = 0.9
 PARAMETERS = {
     "query.q": "names",
     "body.first_name": "names",
@@ -117,6 +127,17 @@ PARAMETERS = {
     "body.due_date": "coming_days",
     "body.documents[*].document_type_id": "catalogue_ids",
     "body.template_id": "catalogue_ids",
+    "body.languages[*]": "languages",
+    "body.language": "languages",
+    "body.goal": "goals",
+    "body.capacity": "small_numbers",
+    "body.confidence": "small_numbers",
+    "body.confidence_before": "small_numbers",
+    "body.confidence_after": "small_numbers",
+    "body.minutes": "minutes",
+    "body.available_from": "coming_days",
+    "body.held_on": "coming_days",
+    "body.indicators[*]": "indicators",
 }
 
 
@@ -159,6 +180,36 @@ schema = schemathesis.openapi.from_wsgi(
 )
 
 
+# The ids of the records `seeded` made, by path parameter; offered in place of made-up ids.
+SEEDED: dict[str, list[int]] = {}
+
+
+def _seeded_ids(path: str, name: str) -> list[int]:
+    if name == "request_id":
+        name = "help_request_id" if path.startswith("/api/v1/help-requests") else name
+    return SEEDED.get(name, [])
+
+
+@schema.hook
+def flatmap_path_parameters(context, path_parameters):
+    """Now and then name a record that exists, so reads and writes reach the logic behind the
+    404. Only whole numbers are swapped: a made-up value in a negative case stays made up."""
+    if not path_parameters:
+        return st.just(path_parameters)
+    path = context.operation.path if context.operation else ""
+    real = {
+        name: ids
+        for name, value in path_parameters.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+        for ids in [_seeded_ids(path, name)]
+        if ids
+    }
+    if not real:
+        return st.just(path_parameters)
+    swapped = st.fixed_dictionaries({name: st.sampled_from(ids) for name, ids in real.items()})
+    return st.one_of(st.just(path_parameters), swapped.map(lambda ids: {**path_parameters, **ids}))
+
+
 @pytest.fixture(autouse=True)
 def _connection_kept_open():
     """Keep the database connection open between requests, as Django's test client does:
@@ -182,7 +233,8 @@ def token(db):
 
 @pytest.fixture
 def seeded(token):
-    """A few residents for searches and reads to find, one textable and with a plan."""
+    """A few residents for searches and reads to find, and one of each record a path names: a
+    plan with actions, a request for documents, a help request and a text."""
     residents = [
         ResidentFactory(first_name="Ada", last_name="Lovelace", consents_to_text=True),
         ResidentFactory(first_name="Grace", last_name="Hopper"),
@@ -192,15 +244,51 @@ def seeded(token):
     catalogue = DICTIONARIES["catalogue_ids"]
     assert DocumentType.objects.filter(pk__in=catalogue).count() == len(catalogue)
     assert PlanTemplate.objects.filter(pk__in=catalogue).count() == len(catalogue)
-    plans.create_plan(
-        actor=ApiActor(token),
+    actor = ApiActor(token)
+    plan = plans.create_plan(
+        actor=actor,
         resident=residents[0],
         title="",
         summary="Your landlord has given you notice.",
         case=None,
         template=PlanTemplate.objects.order_by("pk").first(),
     )
-    return residents
+    asked = evidence.create_request(
+        actor=actor,
+        resident=residents[0],
+        documents=[
+            {
+                "document_type": DocumentType.objects.get(pk=catalogue[0]),
+                "note": "",
+                "reviewer": None,
+                "reviewer_team": TeamFactory(),
+            }
+        ],
+        due_date=timezone.localdate() + datetime.timedelta(days=14),
+    ).evidence_request
+    help_request = inclusion.make_help_request(
+        actor=actor,
+        source="officer",
+        resident=residents[1],
+        name="Grace Hopper",
+        goal="Use email to keep in touch with family",
+        topics=[list(skills.TOPICS)[1]],
+        places=[list(skills.PLACES)[0]],
+        availability=["mon_am"],
+    )
+    text = messaging.send_message(resident=residents[0], actor=actor, body="Hello")
+    SEEDED.clear()
+    SEEDED.update(
+        resident_id=[resident.pk for resident in residents],
+        plan_id=[plan.pk],
+        action_id=list(plan.actions.values_list("pk", flat=True)),
+        request_id=[asked.pk],
+        document_id=list(asked.items.values_list("pk", flat=True)),
+        help_request_id=[help_request.pk],
+        message_id=[text.pk],
+    )
+    yield residents
+    SEEDED.clear()
 
 
 @schema.parametrize()

@@ -1,5 +1,8 @@
 import pytest
 
+from doorstep.inclusion import skills
+from doorstep.vulnerability.indicators import AREAS_BY_SLUG, INDICATORS
+
 pytestmark = pytest.mark.django_db
 
 
@@ -106,3 +109,23 @@ def test_every_link_names_an_operation_and_its_path_parameters(client):
                 }
                 assert needed <= set(link["parameters"]), (name, target)
     assert count >= 50
+
+
+def test_the_schema_lists_the_choices_the_server_takes(client):
+    # The services refuse anything else with a 422, so the schema must not offer free text.
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    friend = schemas["FriendIn"]["properties"]
+    assert friend["kind"]["enum"] == ["staff", "community"]
+    assert friend["topics"]["items"]["enum"] == list(skills.TOPICS)
+    assert friend["availability"]["items"]["enum"] == list(skills.SLOTS)
+    assert schemas["HelpRequestIn"]["properties"]["source"]["enum"] == [
+        "officer",
+        "colleague",
+        "public",
+    ]
+    check = schemas["SkillsCheckIn"]["properties"]
+    assert check["tasks"]["items"]["enum"] == list(skills.ALL_TASKS)
+    assert check["connection"]["enum"] == ["home", "mobile", "none"]
+    assessment = schemas["AssessmentIn"]["properties"]
+    assert assessment["indicators"]["items"]["enum"] == list(INDICATORS)
+    assert assessment["notes"]["propertyNames"]["enum"] == list(AREAS_BY_SLUG)

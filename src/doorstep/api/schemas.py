@@ -61,6 +61,17 @@ IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
 IsoDateTime = Annotated[datetime.datetime, BeforeValidator(_iso_date_time)]
 
 
+def one_of(values) -> dict:
+    """A field's choices, for the schema only (`json_schema_extra`): the service checks them,
+    with a message that names the list."""
+    return {"enum": list(values)}
+
+
+def list_of(values) -> dict:
+    """The choices for each item of a list field, for the schema only (see `one_of`)."""
+    return {"items": {"type": "string", "enum": list(values)}}
+
+
 class Input(Schema):
     """A request body. Unknown fields are refused (the schema says additionalProperties:
     false), and values are taken only in the JSON type the schema gives them: "5" is not a

@@ -99,6 +99,8 @@ DICTIONARIES = {
     "goals": ["Use email to keep in touch with family", "Apply for jobs online"],
     "small_numbers": [1, 2, 3, 4],
     "minutes": [30, 45, 60],
+    # A new plan or action is at version 1; the links carry later ones.
+    "versions": [1, 2],
     "indicators": list(INDICATORS)[:6],
     # Document types and plan templates the migrations load (checked by `seeded`).
     "catalogue_ids": [1, 2],
@@ -138,6 +140,7 @@ PARAMETERS = {
     "body.available_from": "coming_days",
     "body.held_on": "coming_days",
     "body.indicators[*]": "indicators",
+    "body.version": "versions",
 }
 
 

@@ -333,3 +333,12 @@ def test_patch_schema_errors_do_not_flag_the_residents_own_ni_number(api):
         )
     )
     assert errors == {"needs_interpreter": ["Needs interpreter must be true or false"]}
+
+
+def test_patch_to_an_id_that_is_not_a_number_is_a_422_not_a_server_error(api):
+    # The body's rules are checked against the record named in the path; a path that names
+    # no record at all once made that lookup fail with a 500.
+    response = api.patch("/api/v1/residents/null%2Cnull", {"postcode": "nope", "town": "Bow"})
+    assert response.status_code == 422, response.content
+    locations = [item["loc"] for item in response.json()["detail"]]
+    assert ["path", "resident_id"] in locations

@@ -82,3 +82,20 @@ def test_timeline_of_an_unknown_or_merged_resident_is_404(api, resident):
 
 def test_timeline_needs_a_token(anonymous_api, resident):
     assert anonymous_api.get(URL.format(resident.pk)).status_code == 401
+
+
+def test_the_schema_lists_the_kinds_of_event_the_filter_takes(client):
+    # The server refuses any other kind, so the schema must not offer free text.
+    operation = client.get("/api/v1/openapi.json").json()["paths"][
+        "/api/v1/residents/{resident_id}/timeline"
+    ]["get"]
+    (kind,) = [p for p in operation["parameters"] if p["name"] == "kind"]
+    (listed,) = [s for s in kind["schema"]["anyOf"] if s["type"] == "array"]
+    assert {"note", "record", "text"} <= set(listed["items"]["enum"])
+
+
+def test_an_empty_kind_is_refused_like_any_other_unknown_kind(api, resident):
+    # The schema's list of kinds does not include "", so the server must not ignore it.
+    response = api.get(URL.format(resident.pk), {"kind": ""})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "kind"]

@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Router
 
 from . import errors
 from .access import BearerToken, scope_needed
+from .links import add_links
 from .models import Scope
 from .routers.evidence import router as evidence_router
 from .routers.housing import router as housing_router
@@ -17,9 +18,18 @@ from .routers.plans import router as plans_router
 from .routers.reporting import router as reporting_router
 from .routers.residents import router as residents_router
 from .routers.vulnerability import router as vulnerability_router
-from .schemas import ScopeMissing
+from .schemas import Message, ScopeMissing, ValidationErrors
 
-api = NinjaAPI(
+
+class DoorstepAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        prefix = path_prefix if path_prefix is not None else self.get_root_path(path_params or {})
+        add_links(schema, prefix=prefix.rstrip("/"))
+        return schema
+
+
+api = DoorstepAPI(
     title="Doorstep API",
     version="1",
     description=(
@@ -32,8 +42,15 @@ api = NinjaAPI(
 errors.install(api)
 
 
-def document_scope(router: Router, *, scope: str, write_scope: str) -> None:
-    """Say in the OpenAPI schema which scope each operation needs, and that 403 may follow."""
+def _declare(operation, status: int, schema) -> None:
+    if status not in operation.response_models:
+        operation.response_models[status] = operation._create_response_model(schema)
+
+
+def document_responses(router: Router, *, scope: str, write_scope: str) -> None:
+    """Say in the OpenAPI schema which scope each operation needs, and every answer the API
+    gives besides the operation's own: 401 and 403 from the token, 422 when a parameter or
+    the body breaks the schema, 400 when the body is not JSON at all."""
     for path_view in router.path_operations.values():
         for operation in path_view.operations:
             needed = sorted(
@@ -41,13 +58,18 @@ def document_scope(router: Router, *, scope: str, write_scope: str) -> None:
             )
             note = "Needs the " + " or ".join(f"`{name}`" for name in needed) + " scope."
             operation.description = f"{operation.description or ''}\n\n{note}".strip()
-            if 403 not in operation.response_models:
-                operation.response_models[403] = operation._create_response_model(ScopeMissing)
+            _declare(operation, 401, Message)
+            _declare(operation, 403, ScopeMissing)
+            sources = {model.__ninja_param_source__ for model in operation.models}
+            if sources:
+                _declare(operation, 422, ValidationErrors)
+            if "body" in sources:
+                _declare(operation, 400, Message)
 
 
 def mount(prefix: str, router: Router, scope: str, *, write_scope: str | None = None) -> None:
     write_scope = write_scope or scope
-    document_scope(router, scope=scope, write_scope=write_scope)
+    document_responses(router, scope=scope, write_scope=write_scope)
     api.add_router(prefix, router, auth=BearerToken(scope, write_scope=write_scope))
 
 

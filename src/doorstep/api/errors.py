@@ -94,10 +94,20 @@ def _field_of(error: dict) -> tuple[str, str]:
     return name, _label(name)
 
 
+# What a field sent by mistake is not, by the operation's URL name; other operations say
+# it is not a field the request takes.
+UNKNOWN_FIELD_TEXT = {
+    "residents": "a field of a resident record",
+    "resident": "a field of a resident record",
+    "resident_assessments": "part of an assessment",
+}
+
+
 def _extra(name: str, label: str, ctx: dict) -> str:
-    if name in READ_ONLY_FIELDS:
+    url_name = ctx.get("url_name", "")
+    if url_name in RESIDENT_BODY_URLS and name in READ_ONLY_FIELDS:
         return f"'{name}' cannot be changed"
-    return f"'{name}' is not a field of a resident record"
+    return f"'{name}' is not {UNKNOWN_FIELD_TEXT.get(url_name, 'a field this request takes')}"
 
 
 def _missing(name: str, label: str, ctx: dict) -> str:
@@ -121,10 +131,10 @@ SPECIAL_MESSAGES = {
 }
 
 
-def friendly_message(error: dict) -> str:
+def friendly_message(error: dict, *, url_name: str = "") -> str:
     """Plain-English text for a schema error, in the same voice as the resident rules."""
     kind = error.get("type", "")
-    ctx = error.get("ctx") or {}
+    ctx = {**(error.get("ctx") or {}), "url_name": url_name}
     name, label = _field_of(error)
     if kind in SPECIAL_MESSAGES:
         return SPECIAL_MESSAGES[kind](name, label, ctx)
@@ -170,7 +180,11 @@ def _resident_rule_errors(request: HttpRequest, failed: set[str]) -> list[dict]:
     }
     resident = None
     if "resident_id" in match.kwargs:
-        resident = Resident.objects.filter(pk=match.kwargs["resident_id"]).first()
+        resident_id = str(match.kwargs["resident_id"])
+        if not resident_id.isdecimal():
+            # The path names no record: that is the error to fix first.
+            return []
+        resident = Resident.objects.filter(pk=int(resident_id)).first()
     try:
         # partial: missing required fields were already reported by the schema.
         clean_resident_data(rest, partial=True, resident=resident)
@@ -193,10 +207,12 @@ def _in_field_order(item: dict) -> int:
 
 
 def _schema_errors(request: HttpRequest, exc: NinjaValidationError, api: NinjaAPI) -> HttpResponse:
+    match = request.resolver_match
+    url_name = (match.url_name if match else "") or ""
     detail = [
         {
             "loc": _public_loc(error.get("loc")),
-            "msg": friendly_message(error),
+            "msg": friendly_message(error, url_name=url_name),
             "type": error.get("type", "value_error"),
         }
         for error in exc.errors

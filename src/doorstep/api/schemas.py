@@ -1,10 +1,12 @@
 """The shapes the API reads and writes; they are also what the OpenAPI schema shows."""
 
 import datetime
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
 from doorstep.residents.models import Resident
 
@@ -20,16 +22,72 @@ NI_HELP = "In any common format ('ab 12 34 56 c'); returned without spaces ('AB1
 POSTCODE_HELP = "A UK postcode in any case and spacing; returned like 'E8 1DY'."
 
 
-class ResidentUpdate(Schema):
-    """Fields to change; leave a field out to keep it. null clears a field."""
+# The largest id a database row can have (a 64-bit signed integer). An id filter beyond it
+# is refused: SQLite cannot even compare a larger number with a column across a join.
+MAX_ID = 2**63 - 1
 
-    model_config = ConfigDict(extra="forbid")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}.*")
+
+
+def _iso_date(value):
+    """Only what the schema promises, a date like 2026-04-01: pydantic on its own would also
+    take a number as seconds since 1970, so `start=0` meant 1 January 1970."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError("date_parsing", "Input should be a date like 2026-04-01")
+
+
+def _iso_date_time(value):
+    if isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and ISO_DATE_TIME.fullmatch(value):
+        try:
+            return datetime.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "datetime_parsing", "Input should be a date and time like 2026-04-01T10:00:00+01:00"
+    )
+
+
+# Dates and times in ISO 8601 and nothing else, as the schema says (format: date, date-time).
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[datetime.datetime, BeforeValidator(_iso_date_time)]
+
+
+def one_of(values) -> dict:
+    """A field's choices, for the schema only (`json_schema_extra`): the service checks them,
+    with a message that names the list."""
+    return {"enum": list(values)}
+
+
+def list_of(values) -> dict:
+    """The choices for each item of a list field, for the schema only (see `one_of`)."""
+    return {"items": {"type": "string", "enum": list(values)}}
+
+
+class Input(Schema):
+    """A request body. Unknown fields are refused (the schema says additionalProperties:
+    false), and values are taken only in the JSON type the schema gives them: "5" is not a
+    whole number and 1 is not true."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ResidentUpdate(Input):
+    """Fields to change; leave a field out to keep it. null clears a field."""
 
     title: str | None = Field(None, max_length=20)
     first_name: str | None = Field(None, description="Cannot be cleared")
     last_name: str | None = Field(None, description="Cannot be cleared")
     preferred_name: str | None = Field(None, max_length=100)
-    date_of_birth: datetime.date | None = Field(None, description="ISO date, like 1980-02-01")
+    date_of_birth: IsoDate | None = Field(None, description="ISO date, like 1980-02-01")
     national_insurance_number: str | None = Field(None, description=NI_HELP)
     phones: list[str] | None = Field(None, description=PHONES_HELP)
     email: str | None = Field(None, max_length=254)

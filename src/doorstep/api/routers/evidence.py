@@ -21,14 +21,14 @@ from doorstep.evidence.filetypes import EXTENSIONS, download_name
 from doorstep.evidence.models import EvidenceRequest, RequestedDocument, UploadedFile
 
 from ..errors import NotFoundError
+from ..schemas import Input, IsoDate, NotFound, ValidationErrors
 from ..schemas import Message as Detail
-from ..schemas import NotFound, ValidationErrors
 from .residents import _live_resident
 
 router = Router(tags=["Document evidence"])
 
 
-class DocumentAsked(Schema):
+class DocumentAsked(Input):
     document_type_id: int = Field(..., description="A document type from the catalogue")
     note: str = Field("", max_length=300, description="Shown to the resident with the guidance")
     reviewer_id: int | None = Field(
@@ -37,9 +37,9 @@ class DocumentAsked(Schema):
     reviewer_team_id: int | None = Field(None, description="Or the team that reviews it")
 
 
-class EvidenceRequestCreate(Schema):
+class EvidenceRequestCreate(Input):
     documents: list[DocumentAsked] = Field(..., min_length=1, max_length=20)
-    due_date: datetime.date = Field(..., description="When the documents are due, like 2026-05-01")
+    due_date: IsoDate = Field(..., description="When the documents are due, like 2026-05-01")
     case_id: int | None = Field(None, description="One of the resident's cases (optional)")
 
 

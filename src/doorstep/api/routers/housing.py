@@ -1,10 +1,12 @@
 """Housing register waiting-time estimates through the API (no personal data)."""
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, P, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import WithJsonSchema
 
 from doorstep.housing import queries
 from doorstep.housing.models import MAX_BEDROOMS, MIN_BEDROOMS
@@ -12,6 +14,12 @@ from doorstep.housing.models import MAX_BEDROOMS, MIN_BEDROOMS
 from ..schemas import Message, ValidationErrors
 
 router = Router(tags=["Housing"])
+
+# The schema gives the range; the range is checked in `estimates`, for a message that says
+# what the largest need means.
+BedroomNeed = Annotated[
+    int, WithJsonSchema({"type": "integer", "minimum": MIN_BEDROOMS, "maximum": MAX_BEDROOMS})
+]
 
 
 class EstimateOut(Schema):
@@ -76,7 +84,7 @@ def estimates(
     request: HttpRequest,
     band: Query[str | None, P(description="A band's name, like 'B'")] = None,
     bedrooms: Query[
-        int | None, P(description=f"Bedroom need, {MIN_BEDROOMS} to {MAX_BEDROOMS}")
+        BedroomNeed | None, P(description=f"Bedroom need, {MIN_BEDROOMS} to {MAX_BEDROOMS}")
     ] = None,
 ):
     chosen_band = None

@@ -7,40 +7,53 @@ as on the pages; rule errors come back as 422 with a message per field.
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, P, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 
 from doorstep.inclusion import access, queries, scale, services, skills
-from doorstep.inclusion.models import Session, SkillsCheck
+from doorstep.inclusion.models import DigitalFriend, HelpRequest, Session, SkillsCheck
 
 from ..errors import NotFoundError
 from ..lookups import found_for, live_resident
-from ..schemas import Message, NotFound, ValidationErrors
+from ..schemas import (
+    MAX_ID,
+    Input,
+    IsoDate,
+    Message,
+    NotFound,
+    ValidationErrors,
+    list_of,
+    one_of,
+)
 
 router = Router(tags=["Digital inclusion"])
 
 TOPIC_HELP = f"Topic slugs: {', '.join(skills.TOPICS)}"
 PLACE_HELP = f"Place slugs: {', '.join(skills.PLACES)}"
 SLOT_HELP = "Weekly times like 'mon_am', 'wed_pm', 'sat_eve' (day: mon–sun; am, pm or eve)"
+TOPIC_LIST = list_of(skills.TOPICS)
+PLACE_LIST = list_of(skills.PLACES)
+SLOT_LIST = list_of(skills.SLOTS)
+FRIEND_KINDS = one_of(DigitalFriend.Kind.values)
 
 
 # --- Digital Friends -----------------------------------------------------------------------
 
 
-class FriendIn(Schema):
+class FriendIn(Input):
     full_name: str
     email: str
     phone: str = ""
-    kind: str = Field(description="'staff' or 'community'")
-    topics: list[str] = Field(description=TOPIC_HELP)
+    kind: str = Field(description="'staff' or 'community'", json_schema_extra=FRIEND_KINDS)
+    topics: list[str] = Field(description=TOPIC_HELP, json_schema_extra=TOPIC_LIST)
     languages: list[str] = Field(default_factory=lambda: ["English"])
-    places: list[str] = Field(description=PLACE_HELP)
-    availability: list[str] = Field(description=SLOT_HELP)
+    places: list[str] = Field(description=PLACE_HELP, json_schema_extra=PLACE_LIST)
+    availability: list[str] = Field(description=SLOT_HELP, json_schema_extra=SLOT_LIST)
     postcode: str = ""
     capacity: int = Field(1, description="How many people at a time, 1 to 10")
-    available_from: datetime.date | None = None
+    available_from: IsoDate | None = None
 
 
 class FriendOut(Schema):
@@ -103,18 +116,22 @@ def get_friend(request: HttpRequest, friend_id: int):
 # --- Help requests -----------------------------------------------------------------------
 
 
-class HelpRequestIn(Schema):
+class HelpRequestIn(Input):
     resident_id: int | None = Field(None, description="The resident, for an officer's referral")
-    source: str = Field("officer", description="officer, colleague or public")
+    source: str = Field(
+        "officer",
+        description="officer, colleague or public",
+        json_schema_extra=one_of(HelpRequest.Source.values),
+    )
     name: str
     phone: str = ""
     email: str = ""
     consents_to_text: bool = False
     goal: str = Field(description="What they want to be able to do")
-    topics: list[str] = Field(description=TOPIC_HELP)
+    topics: list[str] = Field(description=TOPIC_HELP, json_schema_extra=TOPIC_LIST)
     language: str = "English"
-    places: list[str] = Field(description=PLACE_HELP)
-    availability: list[str] = Field(description=SLOT_HELP)
+    places: list[str] = Field(description=PLACE_HELP, json_schema_extra=PLACE_LIST)
+    availability: list[str] = Field(description=SLOT_HELP, json_schema_extra=SLOT_LIST)
     postcode: str = ""
     contact_channel: str = Field(
         "",
@@ -248,11 +265,11 @@ def request_matches(request: HttpRequest, request_id: int, limit: Query[int, P(g
 # --- Sessions ----------------------------------------------------------------------------
 
 
-class SessionIn(Schema):
+class SessionIn(Input):
     match_id: int = Field(description="An accepted match")
-    held_on: datetime.date
+    held_on: IsoDate
     minutes: int
-    topics: list[str] = Field(description=TOPIC_HELP)
+    topics: list[str] = Field(description=TOPIC_HELP, json_schema_extra=TOPIC_LIST)
     can_now_do: str = ""
     confidence_before: int = Field(description="1 to 5")
     confidence_after: int = Field(description="1 to 5")
@@ -296,8 +313,8 @@ class SessionList(Schema):
 )
 def list_sessions(
     request: HttpRequest,
-    help_request_id: Query[int | None, P()] = None,
-    friend_id: Query[int | None, P()] = None,
+    help_request_id: Query[int | None, P(ge=1, le=MAX_ID)] = None,
+    friend_id: Query[int | None, P(ge=1, le=MAX_ID)] = None,
     limit: Query[int, P(ge=1, le=500)] = 100,
 ):
     items = queries.sessions(help_request_id=help_request_id, friend_id=friend_id, limit=limit)
@@ -322,9 +339,11 @@ def create_session(request: HttpRequest, payload: SessionIn, response: HttpRespo
 # --- Skills checks -------------------------------------------------------------------------
 
 
-class SkillsCheckIn(Schema):
+class SkillsCheckIn(Input):
     tasks: list[str] = Field(
-        default_factory=list, description=f"'I can…' slugs: {', '.join(skills.ALL_TASKS)}"
+        default_factory=list,
+        description=f"'I can…' slugs: {', '.join(skills.ALL_TASKS)}",
+        json_schema_extra=list_of(skills.ALL_TASKS),
     )
     ever_used: bool
     wants_to_be_online: bool | None = None
@@ -334,9 +353,14 @@ class SkillsCheckIn(Schema):
     needs_help: bool | None = None
     advanced: bool | None = None
     has_device: bool = False
-    connection: str = Field(description="home, mobile or none")
+    connection: str = Field(
+        description="home, mobile or none",
+        json_schema_extra=one_of(dict(skills.CONNECTION_CHOICES)),
+    )
     enough_data: bool = False
-    confidence: int | None = Field(None, description="1 to 5")
+    confidence: int | None = Field(
+        None, description="1 to 5", json_schema_extra={"minimum": 1, "maximum": 5}
+    )
 
 
 class SuggestionOut(Schema):
@@ -439,16 +463,20 @@ class ImpactOut(Schema):
 )
 def impact(
     request: HttpRequest,
-    start: Query[datetime.date | None, P(description="First day, like 2026-04-01")] = None,
-    end: Query[datetime.date | None, P(description="Last day")] = None,
+    start: Query[IsoDate | None, P(description="First day, like 2026-04-01")] = None,
+    end: Query[IsoDate | None, P(description="Last day, like 2026-04-30")] = None,
     area: Query[str, P(description="Postcode area, like E or SW")] = "",
 ):
     today = timezone.localdate()
     start = start or today.replace(day=1)
     end = end or today
     if end < start:
-        raise ValidationError({"end": ["The last day must be the same as or after the first day"]})
+        raise _query_problem("end", "The last day must be the same as or after the first day")
     try:
         return queries.impact(start=start, end=end, area=area)
     except ValueError as error:
-        raise ValidationError({"area": [str(error)]}) from error
+        raise _query_problem("area", str(error)) from error
+
+
+def _query_problem(name: str, message: str) -> NinjaValidationError:
+    return NinjaValidationError([{"loc": ["query", name], "msg": message, "type": "value_error"}])

@@ -14,14 +14,14 @@ from doorstep.messaging import services as messaging
 from doorstep.messaging.models import Message
 
 from ..errors import NotFoundError
+from ..schemas import Input, IsoDateTime, NotFound, ValidationErrors
 from ..schemas import Message as Detail
-from ..schemas import NotFound, ValidationErrors
 from .residents import _live_resident
 
 router = Router(tags=["Texts"])
 
 
-class MessageCreate(Schema):
+class MessageCreate(Input):
     body: str | None = Field(
         None, description="The text, with ((placeholders)) if wanted. Give this or template_id."
     )
@@ -34,7 +34,7 @@ class MessageCreate(Schema):
     number: str | None = Field(
         None, description="Which of the resident's mobiles, E.164; default: their main mobile"
     )
-    send_after: datetime.datetime | None = Field(
+    send_after: IsoDateTime | None = Field(
         None, description="Send at this time (ISO 8601 with a time zone); default now"
     )
     idempotency_key: str | None = Field(

@@ -17,8 +17,8 @@ from doorstep.plans.models import Action, Plan
 
 from ..errors import NotFoundError
 from ..lookups import found_for, live_resident
+from ..schemas import Input, IsoDate, NotFound, ValidationErrors
 from ..schemas import Message as Detail
-from ..schemas import NotFound, ValidationErrors
 
 router = Router(tags=["Shared plans"])
 
@@ -110,35 +110,35 @@ class Conflict(Schema):
     changed_at: datetime.datetime | None
 
 
-class PlanCreate(Schema):
+class PlanCreate(Input):
     title: str = Field("", max_length=200, description="Needed unless template_id is given")
     summary: str = Field("", max_length=5000, description="The situation, in plain words")
     case_id: int | None = Field(None, description="One of the resident's cases")
     template_id: int | None = Field(None, description="Start from this plan template")
 
 
-class PlanUpdate(Schema):
+class PlanUpdate(Input):
     version: int = Field(..., description="The plan version your change is based on")
     title: str | None = Field(None, max_length=200)
     summary: str | None = Field(None, max_length=5000)
 
 
-class ActionCreate(Schema):
+class ActionCreate(Input):
     goal_id: int = Field(..., description="The goal the action is under")
     description: str = Field(..., max_length=300)
     owner_kind: str = Field("resident", description="resident, officer or partner")
     owner_staff_id: int | None = Field(None, description="The officer, for owner_kind officer")
     partner_name: str = Field("", max_length=120, description="For owner_kind partner")
-    due_date: datetime.date | None = None
+    due_date: IsoDate | None = None
 
 
-class ActionUpdate(Schema):
+class ActionUpdate(Input):
     version: int = Field(..., description="The action version your change is based on")
     description: str | None = Field(None, max_length=300)
     owner_kind: str | None = None
     owner_staff_id: int | None = None
     partner_name: str | None = Field(None, max_length=120)
-    due_date: datetime.date | None = Field(None, description="null clears the date")
+    due_date: IsoDate | None = Field(None, description="null clears the date")
     status: str | None = Field(None, description="to_do, done or not_needed")
 
 

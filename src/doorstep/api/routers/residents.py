@@ -1,5 +1,7 @@
 """Residents through the API: search, read, create, change, and the timeline."""
 
+from typing import Annotated
+
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -24,6 +26,17 @@ from ..schemas import (
 )
 
 router = Router(tags=["Residents"])
+
+
+class _KnownEventKinds:
+    """The kinds of event as an enum in the schema, read when the schema is written: each app
+    registers its kinds when Django starts. The view checks them, for a message naming them."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        return {"type": "string", "enum": sorted(kind.slug for kind in timeline.kinds())}
+
+
+EventKind = Annotated[str, _KnownEventKinds()]
 
 # The name other routers import the lookup by; new code uses lookups.live_resident.
 _live_resident = live_resident
@@ -116,12 +129,14 @@ def update(request: HttpRequest, resident_id: int, payload: ResidentUpdate):
 def resident_timeline(
     request: HttpRequest,
     resident_id: int,
-    kind: Query[list[str] | None, P(description="Only these kinds (repeat to add more)")] = None,
+    kind: Query[
+        list[EventKind] | None, P(description="Only these kinds (repeat to add more)")
+    ] = None,
     page: Query[int, P(ge=1)] = 1,
     per_page: Query[int, P(ge=1, le=100)] = 25,
 ):
     resident = live_resident(resident_id)
-    kinds = [value for value in (kind or []) if value]
+    kinds = list(kind or [])
     known = {event_kind.slug for event_kind in timeline.kinds()}
     unknown = [value for value in kinds if value not in known]
     if unknown:

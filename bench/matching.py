@@ -181,7 +181,7 @@ def after_edits(wanted) -> tuple[list[float], list[float]]:
             started = time.perf_counter()
             queries.ranked_friends(help_request)
             timings[mode].append((time.perf_counter() - started) * 1000)
-    return timings["incremental"], timings["rebuilt"]
+    return sorted(timings["incremental"]), sorted(timings["rebuilt"])
 
 
 def main() -> int:

@@ -13,10 +13,12 @@ import hypothesis
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
 
 from doorstep.api.auth import DISPLAY_PREFIX_LENGTH, ApiActor, generate_token
 from doorstep.api.models import ApiToken, Scope
@@ -301,8 +303,38 @@ def test_each_operation_keeps_its_contract(case, seeded):
     case.call_and_validate()
 
 
+class LinkedCalls(schema.as_state_machine()):
+    """Each scenario starts from the seeded records alone, and a link with nothing to follow
+    is not taken for a request the schema allows."""
+
+    def setup(self):
+        # Hypothesis replays a failing scenario to shrink it, and must see the same answers
+        # each time: records and rate-limit counts an earlier scenario left would change them.
+        cache.clear()
+        self._scenario = transaction.atomic()
+        self._scenario.__enter__()
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._scenario.__exit__(None, None, None)
+
+    def validate_response(self, response, case, additional_checks=None, **kwargs):
+        # Links Schemathesis infers read every item of a list (`/items/*/resident_id`) and may
+        # pick one whose value is null, sending `/residents/None/...`: a request the schema
+        # does not allow, so only a server error counts against it.
+        if None in (case.path_parameters or {}).values():
+            case.validate_response(
+                response,
+                checks=[not_a_server_error],
+                transport_kwargs=kwargs or None,
+                recorder=self.recorder,
+            )
+            return
+        super().validate_response(response, case, additional_checks, **kwargs)
+
+
 def test_linked_operations_keep_their_contract(seeded):
-    schema.as_state_machine().run(
+    LinkedCalls.run(
         settings=hypothesis.settings(
             max_examples=STATEFUL_EXAMPLES,
             derandomize=True,

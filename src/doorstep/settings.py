@@ -143,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "doorstep.core.context_processors.branding",
                 "doorstep.messaging.context_processors.texts",
+                "doorstep.navigation.staff_navigation",
             ],
         },
     },

@@ -258,6 +258,11 @@ def test_send_queues_delivers_and_shows_progress(
     assert 'data-refresh-seconds="5"' in preparing
     assert "messaging/group-progress.js" in preparing
     assert ">Refresh the page</a>" in preparing
+    # What the script asks for: the status and figures alone.
+    part = leader_client.get(response.url, {"part": "progress"}).content.decode()
+    assert part.lstrip().startswith('<div id="group-progress" data-refresh-seconds="5">')
+    assert ">Preparing<" in part
+    assert "<html" not in part
 
     run_tasks()
     cohort.refresh_from_db()

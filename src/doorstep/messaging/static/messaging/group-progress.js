@@ -1,7 +1,7 @@
-// Keeps a group text's progress up to date while it is being prepared or sent: every few
-// seconds it asks for the page again and swaps in the new figures, and says so when the status
-// changes. A page that reloads itself would send screen readers back to the top and move
-// everyone's place; without JavaScript the page's "Refresh the page" link does the same job.
+// Keeps a group text's status and figures up to date while it is being prepared or sent:
+// every few seconds it asks for them again (the page with ?part=progress), swaps them in, and
+// says so when the status changes. A page that reloads itself would send screen readers back to
+// the top and lose everyone's place; without JavaScript the "Refresh the page" link does the job.
 const region = document.getElementById("group-progress");
 const news = document.getElementById("group-progress-news");
 
@@ -10,18 +10,21 @@ function status(element) {
 }
 
 async function update() {
+  const url = new URL(window.location.href);
+  url.searchParams.set("part", "progress"); // the status and figures only
   let response;
   try {
-    response = await fetch(window.location.href, { credentials: "same-origin" });
+    response = await fetch(url, { credentials: "same-origin" });
   } catch {
     return; // offline: the link still works
   }
   if (!response.ok) return;
-  const page = new DOMParser().parseFromString(await response.text(), "text/html");
-  const fresh = page.getElementById("group-progress");
+  const part = document.createElement("template");
+  part.innerHTML = await response.text();
+  const fresh = part.content.getElementById("group-progress");
   if (!fresh) return;
   const before = status(region);
-  region.replaceChildren(...document.adoptNode(fresh).childNodes);
+  region.replaceChildren(...fresh.childNodes);
   if (status(region) !== before) news.textContent = `Status: ${status(region)}`;
   wait(fresh.dataset.refreshSeconds);
 }

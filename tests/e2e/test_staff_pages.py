@@ -218,3 +218,24 @@ def test_a_group_texts_progress_updates_without_reloading_the_page(page):
     assert page.evaluate("window.stillTheSamePage"), "The page reloaded itself"
     assert_accessible(page)
     page.problems.assert_none()
+
+
+def test_wide_tables_stack_on_a_phone_and_stay_tables(page):
+    resident = _busiest_resident()
+    _sign_in(page, roles.OFFICER)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
+    page.goto(f"/residents/?q={resident.last_name}")
+    table = page.get_by_role("table", name=re.compile("found"))
+    row = table.get_by_role("row").filter(has_text=resident.full_name).first
+    # Still a table to screen readers: rows, cells and the column headings they belong to.
+    expect(table.get_by_role("columnheader", name="Postcode")).to_have_count(1)
+    expect(row.get_by_role("cell")).to_have_count(4)
+    # On screen, one block per resident, each value named.
+    cell = row.locator("td[data-label=Postcode]")
+    assert cell.evaluate("td => getComputedStyle(td).display") == "block"
+    # Shown, but not read out a second time: "/ ''" is the text screen readers get.
+    label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Postcode: " / ""', label
+    assert table.locator("thead").bounding_box()["height"] <= 1
+    assert_no_horizontal_scrolling(page, PHONE_WIDTH)
+    page.problems.assert_none()

@@ -102,3 +102,9 @@ def test_residents_see_the_service_name_and_no_links(client):
     page = client.get(reverse("housing:estimate")).content.decode()
     assert "govuk-service-navigation__service-name" in page
     assert '<nav aria-label="Menu"' not in page
+
+
+def test_staff_without_a_role_still_reach_their_account(client):
+    client.force_login(StaffFactory(full_name="Sam Jones"))
+    assert _header(client, reverse("audit_log")) == [("Your account: Sam", False)]
+    assert _header(client, reverse("account_home")) == [("Your account: Sam", True)]

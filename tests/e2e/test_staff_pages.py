@@ -44,13 +44,23 @@ _CHECKED_FOR_AN_EARLIER_ROLE: set[str] = set()
 
 
 @pytest.fixture(autouse=True)
-def _demo_council(settings, migration_data):
+def _texting_any_time_and_one_factor(settings):
     settings.OTP_REQUIRED_ROLES = []
     settings.SMS_PROVIDER = "outbox"
     settings.SMS_QUIET_HOURS = ""
     settings.SMS_INBOX_HOURS = ""
     settings.SMS_OUTBOX_DELIVERY_SECONDS = 0
+
+
+@pytest.fixture
+def demo_council(migration_data):
+    """The demo data: an account for each role, 20 residents and all that goes with them."""
     call_command("seed_demo", residents=20, seed=4, stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo_accounts(migration_data):
+    call_command("seed_demo", residents=0, stdout=io.StringIO())
 
 
 def _busiest_resident() -> Resident:
@@ -121,7 +131,7 @@ def _visit(page, starts: list[str], depth: int, seen: set[str]) -> list[str]:
 @pytest.mark.parametrize(
     "role", [roles.OFFICER, roles.TEAM_LEADER, roles.ADMINISTRATOR, roles.DIGITAL_FRIEND]
 )
-def test_every_page_a_role_can_reach_is_accessible_and_fits_a_phone(page, role):
+def test_every_page_a_role_can_reach_is_accessible_and_fits_a_phone(page, demo_council, role):
     resident = _busiest_resident()
     _sign_in(page, role)
     header = _links(page, "nav[aria-label=Menu]")
@@ -164,7 +174,9 @@ def test_every_page_a_role_can_reach_is_accessible_and_fits_a_phone(page, role):
 @pytest.mark.parametrize(
     "role", [roles.OFFICER, roles.TEAM_LEADER, roles.ADMINISTRATOR, roles.DIGITAL_FRIEND]
 )
-def test_the_header_is_one_line_of_links_on_a_laptop_and_a_menu_on_a_phone(page, role):
+def test_the_header_is_one_line_of_links_on_a_laptop_and_a_menu_on_a_phone(
+    page, demo_accounts, role
+):
     _sign_in(page, role)
     service = page.locator(".govuk-service-navigation")
     items = service.locator(".govuk-service-navigation__item")
@@ -186,7 +198,7 @@ def test_the_header_is_one_line_of_links_on_a_laptop_and_a_menu_on_a_phone(page,
     page.problems.assert_none()
 
 
-def test_a_group_texts_progress_updates_without_reloading_the_page(page):
+def test_a_group_texts_progress_updates_without_reloading_the_page(page, demo_council):
     _sign_in(page, roles.TEAM_LEADER)
     page.goto("/messages/groups/new/")
     later = page.get_by_label("At a date and time")
@@ -220,7 +232,7 @@ def test_a_group_texts_progress_updates_without_reloading_the_page(page):
     page.problems.assert_none()
 
 
-def test_wide_tables_stack_on_a_phone_and_stay_tables(page):
+def test_wide_tables_stack_on_a_phone_and_stay_tables(page, demo_council):
     resident = _busiest_resident()
     _sign_in(page, roles.OFFICER)
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})

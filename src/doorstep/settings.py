@@ -144,6 +144,7 @@ TEMPLATES = [
                 "doorstep.core.context_processors.branding",
                 "doorstep.core.context_processors.undo_offer",
                 "doorstep.messaging.context_processors.texts",
+                "doorstep.navigation.staff_navigation",
             ],
             # Times in GOV.UK style on every page ("7:48am"): core.formats.
             "builtins": ["doorstep.core.templatetags.govuk_formats"],

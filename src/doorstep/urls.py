@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import navigation
+
 urlpatterns = [
     path("", include("doorstep.core.urls")),
+    path("admin/", navigation.admin_pages, name="admin_pages"),
     path("residents/", include("doorstep.residents.urls")),
     path("cases/", include("doorstep.cases.urls")),
     path("vulnerability/", include("doorstep.vulnerability.urls")),

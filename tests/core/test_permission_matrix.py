@@ -42,6 +42,7 @@ MATRIX = {
     "password_reset_confirm": ("public", 200, "reset"),
     "password_reset_complete": ("public", 200, None),
     "audit_log": (ADMINS, 200, None),
+    "admin_pages": (ADMINS, 200, None),
     "residents:search": (STAFF, 200, None),
     "residents:create": (STAFF, 200, None),
     "residents:detail": (STAFF, 200, "resident"),

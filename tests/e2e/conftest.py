@@ -3,6 +3,8 @@
 One browser for the whole run; a fresh browser context (cookies, storage) for each test.
 """
 
+import functools
+import importlib
 import json
 import os
 from pathlib import Path
@@ -85,11 +87,112 @@ class PageProblems:
         )
 
 
+# Every page a browser test loads is checked at both widths: a phone and a laptop.
+PHONE_WIDTH = 375
+DESKTOP_WIDTH = 1280
+# Page methods that only listen or close: no need to check the page before them.
+_UNCHECKED_METHODS = {"on", "once", "remove_listener", "is_closed"}
+
+
+class PageChecks:
+    """Runs axe-core, and the check for sideways scrolling, on every page a test loads.
+
+    The browser's load event only notes that a page is waiting to be checked; the check runs
+    just before the test next uses the page (any of its methods), or before it is closed, so
+    it never races the test's own clicks. Each page is checked at 375 px, where it must also
+    not scroll sideways, and at 1,280 px, then put back at the test's own size. A page that
+    loads and is left (by a locator's click) before the test touches `page` again cannot be
+    checked: that fails the test too, so no page slips through.
+
+    Without JavaScript axe-core cannot run (its timers never fire), so those pages are only
+    checked for sideways scrolling; the same pages are checked with axe-core elsewhere.
+    """
+
+    def __init__(self, page, *, javascript: bool = True):
+        self.page = page
+        self.javascript = javascript
+        self.loaded: list[str] = []  # pages loaded since the last check
+        self.missed: list[str] = []
+        page.on("load", lambda loaded: self.loaded.append(loaded.url))
+        for name in dir(type(page)):
+            if name.startswith("_") or name in _UNCHECKED_METHODS:
+                continue
+            if callable(getattr(type(page), name)):
+                setattr(page, name, self._checked_first(getattr(page, name)))
+        page.checks = self
+
+    def _checked_first(self, method):
+        def checked_first(*args, **kwargs):
+            __tracebackhide__ = True
+            self.check_loaded()
+            return method(*args, **kwargs)
+
+        return checked_first
+
+    def check_loaded(self, *, even_if_not_loaded: bool = False) -> None:
+        """Check the page now showing if it loaded since the last check (or anyway)."""
+        __tracebackhide__ = True
+        page, cls = self.page, type(self.page)
+        if cls.is_closed(page):
+            return
+        # A click that opens a page returns before the page has loaded: wait, so its load is
+        # seen now and not after the test's next click has left it.
+        cls.wait_for_load_state(page, "load")
+        if not (self.loaded or even_if_not_loaded):
+            return
+        self.missed += self.loaded[:-1]
+        self.loaded = []
+        if not page.url.startswith("http") or cls.evaluate(page, "document.contentType") != (
+            "text/html"
+        ):
+            return
+        size = page.viewport_size or {"width": DESKTOP_WIDTH, "height": 720}
+        problems = []
+        if size["width"] < PHONE_WIDTH:
+            problems += _sideways_scrolling(page, size["width"])
+        for width in (PHONE_WIDTH, DESKTOP_WIDTH):
+            self._resize(width, size["height"])
+            if width == PHONE_WIDTH:
+                problems += _sideways_scrolling(page, width)
+            if self.javascript:
+                problems += [f"at {width} px: {text}" for text in _axe_problems(page)]
+        if size["width"] != DESKTOP_WIDTH:
+            self._resize(size["width"], size["height"])
+        assert not problems, f"{page.url}\n" + "\n".join(problems)
+
+    def _resize(self, width: int, height: int) -> None:
+        cls = type(self.page)
+        cls.set_viewport_size(self.page, {"width": width, "height": height})
+        if self.javascript:
+            # Let the page's media-query listeners (the header's menu button) run first.
+            cls.evaluate(
+                self.page, "() => new Promise(r => requestAnimationFrame(() => setTimeout(r)))"
+            )
+
+    def assert_none_missed(self) -> None:
+        assert not self.missed, (
+            "These pages loaded and were left before they could be checked (use `page` after "
+            "each click that loads a page, e.g. expect(page.get_by_role(...))):\n"
+            + "\n".join(self.missed)
+        )
+
+
 def _new_page(browser, live_server, **options):
     context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.problems = PageProblems(page)
+    checks = PageChecks(page, javascript=options.get("java_script_enabled", True))
+    close = context.close
+
+    def check_and_close(*args, **kwargs):
+        try:
+            checks.check_loaded()
+        finally:
+            close(*args, **kwargs)
+        checks.assert_none_missed()
+
+    context.close = check_and_close
     return context, page
 
 
@@ -119,6 +222,25 @@ def no_js_page(browser, live_server, transactional_db):
     context, page = _new_page(browser, live_server, java_script_enabled=False)
     yield page
     _close(context, page)
+
+
+# Data the migrations load, which an earlier browser test's flush has emptied.
+MIGRATION_DATA = [
+    ("doorstep.evidence.migrations.0004_document_types", "add_document_types"),
+    ("doorstep.plans.migrations.0002_seed_templates", "seed"),
+    ("doorstep.housing.migrations.0002_default_bands", "add_bands"),
+]
+
+
+@pytest.fixture
+def migration_data(transactional_db):
+    from django.apps import apps
+
+    from doorstep.evidence.models import DocumentType
+
+    if not DocumentType.objects.exists():
+        for module, function in MIGRATION_DATA:
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture
@@ -166,38 +288,66 @@ def _describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page) -> None:
-    """Run axe-core on the page as it is now and fail with a readable list of violations."""
+def _axe_problems(page) -> list[str]:
+    """axe-core's findings on the page as it is now, described for a person to read."""
     # Evaluated by the browser's debugger, which the page's Content-Security-Policy does not
-    # govern (an inline <script> tag would be refused).
-    page.evaluate(AXE_SCRIPT.read_text())
-    result = page.evaluate(
+    # govern (an inline <script> tag would be refused). The class's own evaluate: `page`'s
+    # methods first check the page (PageChecks), which would come back here.
+    evaluate = type(page).evaluate
+    if not evaluate(page, "typeof axe !== 'undefined'"):
+        evaluate(page, _axe_script())
+    result = evaluate(
+        page,
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         AXE_TAGS,
     )
-    violations = result["violations"]
-    assert not violations, (
-        f"axe-core found {len(violations)} accessibility problem(s) on {page.url}:\n"
-        + _describe(violations)
-    )
     # Guard against axe silently checking nothing.
     assert result["passes"], f"axe-core ran no checks on {page.url}: {json.dumps(result)[:500]}"
+    if not result["violations"]:
+        return []
+    return [
+        f"axe-core found {len(result['violations'])} accessibility problem(s):\n"
+        + _describe(result["violations"])
+    ]
+
+
+@functools.cache
+def _axe_script() -> str:
+    return AXE_SCRIPT.read_text()
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core on the page as it is now, at 375 and 1,280 px, and fail with a readable list
+    of violations. Pages are checked as they load anyway (PageChecks): call this after a change
+    made in the page by script, such as a question revealed or a count updated as you type."""
+    if checks := getattr(page, "checks", None):
+        checks.check_loaded(even_if_not_loaded=True)
+        return
+    problems = _axe_problems(page)
+    assert not problems, f"{page.url}\n" + "\n".join(problems)
+
+
+def _sideways_scrolling(page, width: int) -> list[str]:
+    evaluate = type(page).evaluate
+    scroll_width = evaluate(page, "document.documentElement.scrollWidth")
+    if scroll_width <= width:
+        return []
+    wide = evaluate(
+        page,
+        """(width) => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > width + 1)
+            .filter(el => el.parentElement.getBoundingClientRect().right <= width + 1)
+            .slice(0, 8)
+            .map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} `
+                 + `right=${Math.round(el.getBoundingClientRect().right)}`)""",
+        width,
+    )
+    return [
+        f"scrolls sideways at {width} px (scrollWidth {scroll_width}); widest elements:\n"
+        + "\n".join(wide)
+    ]
 
 
 def assert_no_horizontal_scrolling(page, width: int = 320) -> None:
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    if scroll_width > width:
-        wide = page.evaluate(
-            """(width) => [...document.querySelectorAll('body *')]
-                .filter(el => el.getBoundingClientRect().right > width + 1)
-                .filter(el => el.parentElement.getBoundingClientRect().right <= width + 1)
-                .slice(0, 8)
-                .map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} `
-                     + `right=${Math.round(el.getBoundingClientRect().right)}`)""",
-            width,
-        )
-        pytest.fail(
-            f"{page.url} scrolls sideways at {width} px (scrollWidth {scroll_width}); "
-            "widest elements:\n" + "\n".join(wide),
-            pytrace=False,
-        )
+    if problems := _sideways_scrolling(page, width):
+        pytest.fail(f"{page.url} " + "\n".join(problems), pytrace=False)

@@ -146,6 +146,7 @@ def test_documents_asked_for_uploaded_from_a_phone_and_reviewed_by_two_people(
         section = phone.locator(f"#document-{medical_item.pk}")
         section.get_by_label("Or choose photos or PDF files").set_input_files(str(letter))
         section.get_by_role("button", name="Add these files").click()
+        expect(phone.locator(".govuk-notification-banner--success")).to_contain_text("1 file added")
         section = phone.locator(f"#document-{medical_item.pk}")
         expect(section).to_contain_text("gp-letter.pdf")
         section.get_by_role("button", name="Send GP letter").click()

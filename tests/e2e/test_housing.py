@@ -10,7 +10,7 @@ from doorstep.residents.models import ExternalIdentifier
 
 from ..factories import ResidentFactory
 from ..housing.conftest import default_bands
-from .conftest import assert_accessible, assert_no_horizontal_scrolling, sign_in
+from .conftest import _new_page, assert_accessible, assert_no_horizontal_scrolling, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -23,11 +23,7 @@ def lettings(transactional_db):
 
 
 def _phone_page(browser, live_server, width, **options):
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": width, "height": 740}, **options
-    )
-    context.set_default_timeout(10_000)
-    return context, context.new_page()
+    return _new_page(browser, live_server, viewport={"width": width, "height": 740}, **options)
 
 
 def test_public_estimate_on_a_phone_is_accessible(browser, live_server, lettings):

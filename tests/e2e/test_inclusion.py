@@ -15,7 +15,7 @@ from doorstep.inclusion.models import HelpRequest, Match, Session, SkillsCheck
 from ..dates import fill_date
 from ..factories import PASSWORD, StaffFactory
 from ..inclusion.matrix import friend_details
-from .conftest import assert_accessible, sign_in
+from .conftest import _new_page, assert_accessible, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -57,9 +57,7 @@ def test_check_refer_match_and_log_a_session(browser, live_server, people):
     resident, friend = people["resident"], people["friend"]
 
     # The officer checks John's digital skills from his Single View.
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    context, page = _new_page(browser, live_server)
     sign_in(page, people["officer"].email)
     page.goto(f"/residents/{resident.pk}/")
     panel = page.locator("#inclusion")
@@ -98,9 +96,7 @@ def test_check_refer_match_and_log_a_session(browser, live_server, people):
     context.close()
 
     # The coordinator sees Fatima ranked with the reasons, offers and arranges.
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    context, page = _new_page(browser, live_server)
     sign_in(page, people["leader"].email)
     page.goto("/inclusion/coordinate/")
     assert_accessible(page)
@@ -120,9 +116,7 @@ def test_check_refer_match_and_log_a_session(browser, live_server, people):
     context.close()
 
     # The Friend signs in, sees John's request (and nothing else of his), logs a session.
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    context, page = _new_page(browser, live_server)
     sign_in(page, friend.email)
     page.goto("/inclusion/my-learners/")
     assert_accessible(page)

@@ -103,9 +103,11 @@ def cohort_detail(request, pk: int):
         if counts.get(status)
     ]
     excluded = sorted(cohort.excluded.items(), key=lambda item: -item[1])
+    # ?part=progress: only the status and figures, which the page's script swaps in.
+    partial = request.GET.get("part") == "progress"
     return render(
         request,
-        "messaging/cohorts/detail.html",
+        "messaging/cohorts/_progress.html" if partial else "messaging/cohorts/detail.html",
         {
             "cohort": cohort,
             "stage": stage,

@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.conf import settings
 from django_tasks_db.models import DBTaskResult
@@ -128,3 +130,23 @@ def audit_files(settings, tmp_path):
     settings.AUDIT_KEY_FILE = tmp_path / "audit_key"
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit"
     settings.AUDIT_CHECKPOINT_TO_STORE = False
+
+
+# Data the migrations load, which a transactional test's flush (a browser test, a console test)
+# may have emptied before this test.
+MIGRATION_DATA = [
+    ("doorstep.evidence.migrations.0004_document_types", "add_document_types"),
+    ("doorstep.plans.migrations.0002_seed_templates", "seed"),
+    ("doorstep.housing.migrations.0002_default_bands", "add_bands"),
+]
+
+
+@pytest.fixture
+def migration_data(transactional_db):
+    from django.apps import apps
+
+    from doorstep.evidence.models import DocumentType
+
+    if not DocumentType.objects.exists():
+        for module, function in MIGRATION_DATA:
+            getattr(importlib.import_module(module), function)(apps, None)

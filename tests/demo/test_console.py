@@ -1,13 +1,11 @@
 """What a person running the demo sees: seeding prints no e-mails and ends with the demo
 accounts, and the console log leaves out routine messages from busy loggers."""
 
-import importlib
 import logging
 import runpy
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
@@ -16,23 +14,6 @@ import doorstep
 
 SETTINGS_FILE = Path(doorstep.__file__).parent / "settings.py"
 CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
-
-
-# Data the migrations load, which a transactional test before this one may have flushed.
-MIGRATION_DATA = [
-    ("doorstep.evidence.migrations.0004_document_types", "add_document_types"),
-    ("doorstep.plans.migrations.0002_seed_templates", "seed"),
-    ("doorstep.housing.migrations.0002_default_bands", "add_bands"),
-]
-
-
-@pytest.fixture
-def migration_data(transactional_db):
-    from doorstep.evidence.models import DocumentType
-
-    if not DocumentType.objects.exists():
-        for module, function in MIGRATION_DATA:
-            getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 # Transactional: the e-mails are sent when the seeding's transactions commit.

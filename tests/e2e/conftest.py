@@ -4,7 +4,6 @@ One browser for the whole run; a fresh browser context (cookies, storage) for ea
 """
 
 import functools
-import importlib
 import json
 import os
 from pathlib import Path
@@ -222,25 +221,6 @@ def no_js_page(browser, live_server, transactional_db):
     context, page = _new_page(browser, live_server, java_script_enabled=False)
     yield page
     _close(context, page)
-
-
-# Data the migrations load, which an earlier browser test's flush has emptied.
-MIGRATION_DATA = [
-    ("doorstep.evidence.migrations.0004_document_types", "add_document_types"),
-    ("doorstep.plans.migrations.0002_seed_templates", "seed"),
-    ("doorstep.housing.migrations.0002_default_bands", "add_bands"),
-]
-
-
-@pytest.fixture
-def migration_data(transactional_db):
-    from django.apps import apps
-
-    from doorstep.evidence.models import DocumentType
-
-    if not DocumentType.objects.exists():
-        for module, function in MIGRATION_DATA:
-            getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

@@ -182,16 +182,7 @@ def complete_task(*, actor, task: Task, request: HttpRequest | None = None) -> T
         return task
     task.is_done, task.done_at, task.done_by = True, timezone.now(), actor
     task.save(update_fields=["is_done", "done_at", "done_by"])
-    recorded = _record(
-        actor=actor,
-        action="update",
-        thing=task,
-        case=task.case,
-        fields=["is_done"],
-        request=request,
-        kind="task",
-        summary=f"Task done: {task.title}",
-    )
+    recorded = _record_done_change(actor, task, request, summary=f"Task done: {task.title}")
     # The audit record of this change: an "Undo" names it, so it is refused once the task
     # changes again (reopen_task).
     task.done_change_id = recorded.audit.pk
@@ -230,7 +221,19 @@ def reopen_task(
         raise ValidationError(f"“{task.title}” is not done, so there is nothing to reopen")
     task.is_done, task.done_at, task.done_by = False, None, None
     task.save(update_fields=["is_done", "done_at", "done_by"])
-    _record(
+    _record_done_change(
+        actor,
+        task,
+        request,
+        summary=f"Task reopened: {task.title}",
+        detail="Undo of marking it done" if undoing is not None else "Reopened",
+    )
+    return task
+
+
+def _record_done_change(actor, task: Task, request, *, summary: str, detail: str = ""):
+    """Audit and timeline for a task marked done or put back."""
+    return _record(
         actor=actor,
         action="update",
         thing=task,
@@ -238,10 +241,9 @@ def reopen_task(
         fields=["is_done"],
         request=request,
         kind="task",
-        detail="Undo of marking it done" if undoing is not None else "Reopened",
-        summary=f"Task reopened: {task.title}",
+        summary=summary,
+        detail=detail,
     )
-    return task
 
 
 @transaction.atomic
